@@ -1,0 +1,57 @@
+# Two commands: `make lab` and `make test`. Both set up everything first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup system lab test test-fast lint bench clean
+
+setup: system $(STAMP)
+
+# Debian packages: Graphviz's `dot` (always) and Chromium (for the browser test).
+system:
+	@$(PYTHON) -c "import sys" || { echo "python3 is needed"; exit 1; }
+	@if ! command -v dot >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Graphviz (dot) with apt-get ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else \
+	    echo "Graphviz's 'dot' is missing. Install it with one of:"; \
+	    echo "  sudo apt-get install graphviz   (Debian/Ubuntu)"; \
+	    echo "  conda install -c conda-forge graphviz python-graphviz"; \
+	    echo "  brew install graphviz           (macOS)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+system-browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium with apt-get (browser test) ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: the browser test will be skipped (sudo apt-get install chromium)."; \
+	  fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[lab,test]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/01_backprop_by_hand.ipynb
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: setup system-browser lint
+	$(PY) -m pytest -q --durations=15 $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) benchmarks/engine.py
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache

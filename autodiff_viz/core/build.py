@@ -1,0 +1,605 @@
+"""Graph builders: expression text, program text (a Wengert list) and traced Python functions.
+
+Text is parsed with :mod:`ast` against a whitelist and turned into nodes directly; nothing a
+user types is ever evaluated.
+
+>>> g = from_text("sqrt(log(x)*y) + log(x)*y")
+>>> [g.describe(n) for n in g.nodes if n.op != "input"]
+['v1 = log(x)', 'v2 = v1·y', 'v3 = √v2', 'f = v3 + v2']
+>>> g = from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b")
+>>> [n.name for n in g.nodes]
+['x', 'a', 'y', 'b', 'c', 'f']
+>>> from_text("2x + 1")
+Traceback (most recent call last):
+...
+autodiff_viz.core.build.ParseError: line 1, column 1: '2x' is not valid: did you mean 2*x? ...
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .graph import Graph, GraphError, Node
+from .primitives import FUNCTIONS, PRIMITIVES, suggest
+
+__all__ = ["ParseError", "TracingError", "from_text", "from_function", "Traced", "Builder",
+           "apply", "MAX_TEXT"]
+
+MAX_TEXT = 200_000  # characters of program text
+_CONSTANTS = {"pi": math.pi, "π": math.pi}
+_BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
+           ast.MatMult: "matmul"}
+
+
+class ParseError(ValueError):
+    """Text that is not a supported expression or program. The message says where and why."""
+
+    def __init__(self, message: str, line: int | None = None, col: int | None = None,
+                 token: str | None = None) -> None:
+        where = f"line {line}, column {col}: " if line is not None and col is not None else ""
+        super().__init__(where + message)
+        self.line, self.col, self.token, self.reason = line, col, token, message
+
+
+class TracingError(TypeError):
+    """A traced function did something that cannot be recorded as a graph."""
+
+
+# ----------------------------------------------------------------------------------------
+# The builder shared by every front end
+# ----------------------------------------------------------------------------------------
+
+class Builder:
+    """Collects nodes in evaluation order, sharing identical unnamed subexpressions."""
+
+    def __init__(self, reserved: set[str] | None = None) -> None:
+        self.names: list[str | None] = []
+        self.ops: list[str] = []
+        self.args: list[tuple[int, ...]] = []
+        self.consts: list[Any] = []
+        self._cse: dict[tuple, int] = {}
+        self._inputs: dict[str, int] = {}
+        self.reserved: set[str] = set(reserved or ())
+
+    def input(self, name: str) -> int:
+        if name not in self._inputs:
+            self._inputs[name] = self._add(name, "input", (), None)
+            self.reserved.add(name)
+        return self._inputs[name]
+
+    def const(self, value: Any) -> int:
+        if isinstance(value, (int, float)):
+            value = float(value)
+            key = ("const", value)
+        else:
+            key = ("const", id(value))
+        if key not in self._cse:
+            self._cse[key] = self._add(None, "const", (), value)
+        return self._cse[key]
+
+    def apply(self, op: str, args: tuple[int, ...], name: str | None = None) -> int:
+        row = PRIMITIVES.get(op)
+        if row is None:
+            from .primitives import primitive
+
+            primitive(op)  # raises, naming the missing rule
+        if len(args) != row.arity:
+            raise GraphError(f"{op} takes {row.arity} argument(s), got {len(args)}")
+        if name is not None:
+            return self._add(name, op, args, None)
+        key = (op, args)
+        if key not in self._cse:
+            self._cse[key] = self._add(None, op, args, None)
+        return self._cse[key]
+
+    def _add(self, name, op, args, const) -> int:
+        self.names.append(name)
+        self.ops.append(op)
+        self.args.append(args)
+        self.consts.append(const)
+        return len(self.ops) - 1
+
+    def finish(self, output: int, output_name: str | None = None, *, source: Any = None,
+               kind: str = "ops", keep_inputs: list[str] | None = None) -> Graph:
+        """Keep the output's ancestors (and the listed inputs), name the unnamed, build."""
+        if self.ops[output] in ("input", "const"):
+            raise GraphError("the function computes nothing: its result is "
+                             f"{'the input' if self.ops[output] == 'input' else 'a constant'} "
+                             "itself. Write an expression that uses at least one operation, "
+                             "e.g. log(x)*y.")
+        keep = [False] * len(self.ops)
+        keep[output] = True
+        for i in range(output, -1, -1):  # reverse sweep: no recursion
+            if keep[i]:
+                for a in self.args[i]:
+                    keep[a] = True
+        for name in keep_inputs or ():
+            if name in self._inputs:
+                keep[self._inputs[name]] = True
+        taken = set(self.reserved) | {n for n in self.names if n}
+        if output_name is None and self.names[output] is None:
+            output_name = next(c for c in ("f", "out", "output", "result") if c not in taken)
+            taken.add(output_name)
+        new_index: dict[int, int] = {}
+        nodes: list[Node] = []
+        counter = 0
+        for i in range(len(self.ops)):
+            if not keep[i]:
+                continue
+            name = self.names[i]
+            if i == output and output_name is not None:
+                name = output_name
+            elif name is None and self.ops[i] == "const":
+                name = _const_name(self.consts[i], taken)
+                taken.add(name)
+            elif name is None:
+                counter += 1
+                while f"v{counter}" in taken:
+                    counter += 1
+                name = f"v{counter}"
+            new_index[i] = len(nodes)
+            nodes.append(Node(len(nodes), name, self.ops[i],
+                              tuple(new_index[a] for a in self.args[i]), self.consts[i]))
+        return Graph(nodes, new_index[output], source=source, kind=kind)
+
+
+def _const_name(value: Any, taken: set[str]) -> str:
+    if isinstance(value, float):
+        if value == math.pi:
+            base = "π"
+        elif value.is_integer() and abs(value) < 1e15:
+            base = str(int(value))
+        else:
+            base = f"{value:.6g}"
+    else:
+        base = "C"
+    name, k = base, 1
+    while name in taken:
+        k += 1
+        name = f"{base}#{k}"
+    return name
+
+
+# ----------------------------------------------------------------------------------------
+# Text: expressions and programs
+# ----------------------------------------------------------------------------------------
+
+_SUBST = [("^", "**"), ("·", "*"), ("×", "*"), ("−", "-"), ("÷", "/"), ("²", "**2"),
+          ("³", "**3")]
+
+
+def _normalise(text: str) -> str:
+    for a, b in _SUBST:
+        text = text.replace(a, b)
+    return text.replace("√", "sqrt")
+
+
+def _looks_like_program(text: str) -> bool:
+    return "\n" in text.strip() or ";" in text or re.search(r"(?<![=<>!])=(?!=)", text) is not None
+
+
+def from_text(text: str) -> Graph:
+    """Build a graph from an expression (``"sqrt(log(x)*y) + log(x)*y"``) or a program.
+
+    A program has one assignment per line (``b = a*y``); names are kept, and the last
+    assigned name is the output. In an expression, identical subexpressions share a node and
+    intermediates are named v1, v2, … in evaluation order.
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"expected text, got {type(text).__name__}")
+    if not text.strip():
+        raise ParseError("the text is empty: type an expression such as log(x)*y")
+    if len(text) > MAX_TEXT:
+        raise ParseError(f"the text is {len(text)} characters long; the limit is {MAX_TEXT}")
+    src = _normalise(text)
+    program = _looks_like_program(src)
+    try:
+        tree = ast.parse(src.strip() if not program else src, mode="exec")
+    except SyntaxError as exc:
+        raise _syntax_error(src, exc) from None
+    except (RecursionError, MemoryError):
+        raise ParseError("the expression is nested too deeply to read; split it into a "
+                         "program with one assignment per line") from None
+    return _Reader(src).program(tree, text)
+
+
+def _syntax_error(src: str, exc: SyntaxError) -> ParseError:
+    lines = src.splitlines() or [src]
+    line = exc.lineno or 1
+    text = lines[line - 1] if 0 < line <= len(lines) else src
+    col = exc.offset or 1
+    m = re.search(r"(?<![\w.])(\d+(?:\.\d*)?)([A-Za-z_]\w*)", text)
+    if m:
+        return ParseError(f"{m.group(0)!r} is not valid: did you mean "
+                          f"{m.group(1)}*{m.group(2)}? Write * for every product.",
+                          line, m.start() + 1, m.group(0))
+    m = re.search(r"\b([A-Za-z_]\w*)\s+([A-Za-z_0-9(][\w.]*)", text)
+    if m and (m.group(1) in FUNCTIONS or suggest(m.group(1))):
+        fn = m.group(1) if m.group(1) in FUNCTIONS else suggest(m.group(1))
+        return ParseError(f"{m.group(1)!r} needs brackets: did you mean "
+                          f"{fn}({m.group(2)})?", line, m.start() + 1, m.group(0))
+    m = re.search(r"\)\s*\(|\)\s*[A-Za-z_]\w*|\d\s*\(", text)
+    if m:
+        return ParseError(f"{m.group(0)!r}: a product needs *, e.g. "
+                          f"{m.group(0)[0]}*{m.group(0)[-1]}", line, m.start() + 1, m.group(0))
+    if text.count("(") != text.count(")"):
+        return ParseError(f"unbalanced brackets: {text.count('(')} '(' but "
+                          f"{text.count(')')} ')'", line, col)
+    token = text[col - 1:col + 9].split(" ")[0] if col - 1 < len(text) else ""
+    reason = (exc.msg or "invalid syntax").replace("invalid syntax. Perhaps you forgot a comma?",
+                                                    "invalid syntax (an operator is missing?)")
+    shown = f" near {token!r}" if token else ""
+    return ParseError(f"{reason}{shown}. Expressions use + - * / ** and functions such as "
+                      "log(x), sqrt(x).", line, col, token or None)
+
+
+def _where(node: ast.AST) -> tuple[int | None, int | None]:
+    return getattr(node, "lineno", None), (getattr(node, "col_offset", -1) + 1) or None
+
+
+class _Reader:
+    """Turns a parsed, whitelisted AST into graph nodes (iteratively: no recursion)."""
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+
+    def _err(self, node: ast.AST, message: str) -> ParseError:
+        line, col = _where(node)
+        try:
+            token = ast.get_source_segment(self.src, node)
+        except Exception:  # noqa: BLE001 - a best-effort excerpt only
+            token = None
+        return ParseError(message, line, col, token)
+
+    def program(self, tree: ast.Module, original: str) -> Graph:
+        body = tree.body
+        if not body:
+            raise ParseError("the text has no expression: type e.g. log(x)*y")
+        reserved = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        b = Builder(reserved)
+        env: dict[str, int] = {}
+        assigned_at: dict[str, int] = {}
+        used_as_input: dict[str, int] = {}
+        out = None
+        is_expression = len(body) == 1 and isinstance(body[0], ast.Expr)
+        for k, stmt in enumerate(body):
+            if isinstance(stmt, ast.Assign):
+                if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+                    raise self._err(stmt, "assign to one plain name per line, e.g. b = a*y")
+                name = stmt.targets[0].id
+                self._check_name(stmt.targets[0], name)
+                if name in assigned_at:
+                    raise self._err(stmt, f"{name!r} is assigned twice (line "
+                                    f"{assigned_at[name]} and line {stmt.lineno}); each node "
+                                    f"has one value, so give the second one a new name such "
+                                    f"as {name}2")
+                if name in used_as_input:
+                    raise self._err(stmt, f"{name!r} is used on line {used_as_input[name]} "
+                                    f"before it is assigned on line {stmt.lineno}; move the "
+                                    "assignment up")
+                if isinstance(stmt.value, ast.Name) and stmt.value.id in env:
+                    raise self._err(stmt, f"{name} = {stmt.value.id} only renames "
+                                    f"{stmt.value.id}; use {stmt.value.id} directly")
+                idx = self.expr(stmt.value, b, env, used_as_input, name)
+                env[name] = idx
+                assigned_at[name] = stmt.lineno
+                out = idx
+            elif isinstance(stmt, ast.Expr) and (is_expression or k == len(body) - 1):
+                out = self.expr(stmt.value, b, env, used_as_input, None)
+            elif isinstance(stmt, ast.AugAssign):
+                raise self._err(stmt, "updates such as b += 1 are not allowed: each node has "
+                                "one value, so write b2 = b + 1")
+            elif isinstance(stmt, ast.Expr):
+                raise self._err(stmt, "each line before the last must be an assignment "
+                                "such as a = log(x)")
+            else:
+                raise self._err(stmt, f"{type(stmt).__name__.lower()} statements are not "
+                                "allowed: write one assignment per line, such as b = a*y")
+        kind = "expression" if is_expression else "program"
+        try:
+            return b.finish(out, source=original, kind=kind)
+        except GraphError as exc:
+            raise ParseError(str(exc)) from None
+
+    def _check_name(self, node: ast.AST, name: str) -> None:
+        if name in FUNCTIONS or name in _CONSTANTS:
+            raise self._err(node, f"{name!r} is a function or constant name; pick another "
+                            "name for the variable")
+        if name.startswith("_"):
+            raise self._err(node, f"names may not start with '_' ({name!r})")
+
+    def expr(self, root: ast.AST, b: Builder, env: dict[str, int],
+             used_as_input: dict[str, int], name: str | None) -> int:
+        """Post-order walk with an explicit stack; returns the node index of ``root``."""
+        results: dict[int, int] = {}
+        stack: list[tuple[ast.AST, bool]] = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            if not ready:
+                kids = self._children(node)
+                stack.append((node, True))
+                stack.extend((k, False) for k in reversed(kids))
+                continue
+            results[id(node)] = self._make(node, results, b, env, used_as_input,
+                                           name if node is root else None)
+        return results[id(root)]
+
+    def _children(self, node: ast.AST) -> list[ast.AST]:
+        if isinstance(node, ast.BinOp):
+            if type(node.op) not in _BINOPS:
+                raise self._err(node, f"the operator {_op_symbol(node.op)!r} is not "
+                                "supported; use + - * / and ** (or ^) for powers")
+            return [node.left, node.right]
+        if isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, (ast.USub, ast.UAdd)):
+                raise self._err(node, f"the operator {_op_symbol(node.op)!r} is not supported")
+            return [node.operand]
+        if isinstance(node, ast.Call):
+            self._check_call(node)
+            return list(node.args)
+        if isinstance(node, (ast.Name, ast.Constant)):
+            return []
+        raise self._err(node, _not_allowed(node))
+
+    def _check_call(self, node: ast.Call) -> None:
+        f = node.func
+        if not isinstance(f, ast.Name):
+            raise self._err(node, "only plain function calls such as log(x) are allowed "
+                            "(no attributes, methods or indexing)")
+        if node.keywords:
+            raise self._err(node, f"{f.id}() takes no keyword arguments")
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise self._err(node, "starred arguments are not allowed")
+        if f.id not in FUNCTIONS:
+            hint = suggest(f.id)
+            if hint:
+                raise self._err(f, f"unknown function {f.id!r}: did you mean {hint}(...)? "
+                                f"Supported: {', '.join(sorted(FUNCTIONS))}")
+            if len(node.args) == 1:
+                inner = ast.get_source_segment(self.src, node.args[0]) or "..."
+                raise self._err(f, f"{f.id!r} is a variable, not a function: did you mean "
+                                f"{f.id}*({inner})? Supported functions: "
+                                f"{', '.join(sorted(FUNCTIONS))}")
+            raise self._err(f, f"unknown function {f.id!r}; supported: "
+                            f"{', '.join(sorted(FUNCTIONS))}")
+        arity = PRIMITIVES[FUNCTIONS[f.id]].arity
+        if len(node.args) != arity:
+            raise self._err(node, f"{f.id}() takes {arity} argument(s), got {len(node.args)}")
+
+    def _make(self, node, results, b: Builder, env, used_as_input, name) -> int:
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise self._err(node, f"{v!r} is not a number; only numbers, names, "
+                                "operators and functions are allowed")
+            if isinstance(v, int) and abs(v) > 10 ** 15:
+                raise self._err(node, "integer too large (limit 10^15)")
+            if not math.isfinite(float(v)):
+                raise self._err(node, "number too large")
+            if name:  # a named constant, e.g. the line `k = 2`
+                return b._add(name, "const", (), float(v))
+            return b.const(float(v))
+        if isinstance(node, ast.Name):
+            if node.id in env:
+                return env[node.id]
+            if node.id in _CONSTANTS:
+                return b.const(_CONSTANTS[node.id])
+            if node.id in FUNCTIONS:
+                raise self._err(node, f"{node.id} is a function: write {node.id}(...) with "
+                                "brackets")
+            self._check_name(node, node.id)
+            used_as_input.setdefault(node.id, getattr(node, "lineno", 0))
+            return b.input(node.id)
+        if isinstance(node, ast.BinOp):
+            args = (results[id(node.left)], results[id(node.right)])
+            return b.apply(_BINOPS[type(node.op)], args, name)
+        if isinstance(node, ast.UnaryOp):
+            inner = results[id(node.operand)]
+            if isinstance(node.op, ast.UAdd):
+                return inner
+            if isinstance(node.operand, ast.Constant) and b.ops[inner] == "const":
+                return b.const(-b.consts[inner])
+            return b.apply("neg", (inner,), name)
+        if isinstance(node, ast.Call):
+            args = tuple(results[id(a)] for a in node.args)
+            return b.apply(FUNCTIONS[node.func.id], args, name)
+        raise self._err(node, _not_allowed(node))  # pragma: no cover - _children rejects first
+
+
+def _op_symbol(op: ast.AST) -> str:
+    return {ast.Mod: "%", ast.FloorDiv: "//", ast.BitAnd: "&", ast.BitOr: "|",
+            ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>", ast.Invert: "~",
+            ast.Not: "not", ast.MatMult: "@"}.get(type(op), type(op).__name__)
+
+
+def _not_allowed(node: ast.AST) -> str:
+    what = {ast.Attribute: "attribute access (a.b)", ast.Subscript: "indexing (a[i])",
+            ast.Lambda: "lambda", ast.Compare: "comparisons", ast.BoolOp: "and/or",
+            ast.IfExp: "if-else expressions", ast.List: "lists", ast.Tuple: "tuples",
+            ast.Dict: "dictionaries", ast.Set: "sets", ast.JoinedStr: "f-strings",
+            ast.ListComp: "comprehensions", ast.GeneratorExp: "generators",
+            ast.Starred: "starred expressions", ast.NamedExpr: "the := operator",
+            ast.Await: "await", ast.Yield: "yield"}.get(type(node), type(node).__name__)
+    return (f"{what} is not allowed here; an expression may use numbers, variable names, "
+            "+ - * / ** and functions such as log(x)")
+
+
+# ----------------------------------------------------------------------------------------
+# Tracing Python functions
+# ----------------------------------------------------------------------------------------
+
+_CONTROL_FLOW = ("cannot use a traced value in Python control flow or comparisons "
+                 "({what}): adv.graph(fn) records the operations once, with placeholder "
+                 "inputs, so `if x > 0:` and friends have no value to test. Express the "
+                 "choice with a primitive instead (e.g. adv.relu(x), adv.abs(x)), or build "
+                 "one graph per branch.")
+
+
+class Traced:
+    """A placeholder value recorded while tracing; arithmetic on it adds graph nodes."""
+
+    __slots__ = ("builder", "index", "shape")
+    __array_ufunc__ = None  # make numpy defer to our reflected operators
+
+    def __init__(self, builder: Builder, index: int, shape: tuple | None = None) -> None:
+        self.builder, self.index, self.shape = builder, index, shape
+
+    def _bin(self, op: str, other: Any, reflected: bool = False) -> Traced:
+        o = _lift(self.builder, other)
+        args = (o, self.index) if reflected else (self.index, o)
+        return Traced(self.builder, self.builder.apply(op, args))
+
+    def __add__(self, o):
+        return self._bin("add", o)
+
+    def __radd__(self, o):
+        return self._bin("add", o, True)
+
+    def __sub__(self, o):
+        return self._bin("sub", o)
+
+    def __rsub__(self, o):
+        return self._bin("sub", o, True)
+
+    def __mul__(self, o):
+        return self._bin("mul", o)
+
+    def __rmul__(self, o):
+        return self._bin("mul", o, True)
+
+    def __truediv__(self, o):
+        return self._bin("div", o)
+
+    def __rtruediv__(self, o):
+        return self._bin("div", o, True)
+
+    def __pow__(self, o):
+        return self._bin("pow", o)
+
+    def __rpow__(self, o):
+        return self._bin("pow", o, True)
+
+    def __matmul__(self, o):
+        return self._bin("matmul", o)
+
+    def __rmatmul__(self, o):
+        return self._bin("matmul", o, True)
+
+    def __neg__(self):
+        return Traced(self.builder, self.builder.apply("neg", (self.index,)))
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return Traced(self.builder, self.builder.apply("abs", (self.index,)))
+
+    def _refuse(self, what: str):
+        raise TracingError(_CONTROL_FLOW.format(what=what))
+
+    def __bool__(self):
+        self._refuse("if/while/and/or on a traced value")
+
+    def __lt__(self, o):
+        self._refuse("<")
+
+    def __le__(self, o):
+        self._refuse("<=")
+
+    def __gt__(self, o):
+        self._refuse(">")
+
+    def __ge__(self, o):
+        self._refuse(">=")
+
+    def __eq__(self, o):
+        self._refuse("==")
+
+    def __ne__(self, o):
+        self._refuse("!=")
+
+    __hash__ = object.__hash__
+
+    def __float__(self):
+        self._refuse("float()")
+
+    def __int__(self):
+        self._refuse("int()")
+
+    def __index__(self):
+        self._refuse("use as an index")
+
+    def __iter__(self):
+        self._refuse("iteration")
+
+    def __len__(self):
+        self._refuse("len()")
+
+    def __repr__(self) -> str:
+        return f"<traced node #{self.index} ({self.builder.ops[self.index]})>"
+
+
+def _lift(builder: Builder, value: Any) -> int:
+    if isinstance(value, Traced):
+        if value.builder is not builder:
+            raise TracingError("a traced value from another adv.graph() call was mixed in")
+        return value.index
+    if isinstance(value, bool):
+        raise TracingError(f"{value!r} is not a number")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return builder.const(float(value))
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return builder.const(np.asarray(value, dtype=float))
+    raise TracingError(f"cannot use a {type(value).__name__} in a traced computation; "
+                       "use numbers, numpy arrays or traced values")
+
+
+def apply(op: str, *args: Any) -> Any:
+    """Apply primitive ``op``: records a node when an argument is traced, else computes.
+
+    >>> apply("log", 1.0)
+    0.0
+    """
+    for a in args:
+        if isinstance(a, Traced):
+            b = a.builder
+            return Traced(b, b.apply(op, tuple(_lift(b, x) for x in args)))
+    row = PRIMITIVES[op]
+    vals = [float(a) if isinstance(a, (int, np.integer)) and not isinstance(a, bool) else
+            (a if isinstance(a, float) else np.asarray(a, dtype=float)) for a in args]
+    return row.value(*vals)
+
+
+def from_function(fn: Callable[..., Any]) -> Graph:
+    """Trace ``fn`` once with placeholder inputs (one per parameter) and record the graph."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        raise TracingError("cannot read the parameters of this callable; pass a function "
+                           "such as lambda x, y: adv.log(x)*y") from None
+    names = []
+    for p in sig.parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise TracingError(f"*{p.name}/**{p.name} parameters cannot be traced; give each "
+                               "input its own named parameter")
+        names.append(p.name)
+    if not names:
+        raise TracingError("the function has no parameters, so the graph has no inputs")
+    b = Builder(set(names))
+    placeholders = [Traced(b, b.input(n)) for n in names]
+    result = fn(*placeholders)
+    if not isinstance(result, Traced):
+        raise TracingError(f"the function returned {type(result).__name__}, not a traced "
+                           "value: it must compute its result from its inputs with "
+                           "adv.log, adv.sqrt, + - * / … (math.log and np.log cannot be traced)")
+    try:
+        return b.finish(result.index, source=fn, kind="traced", keep_inputs=names)
+    except GraphError as exc:
+        raise TracingError(str(exc)) from None

@@ -1,0 +1,234 @@
+"""The computational graph: an immutable DAG whose nodes are stored in topological order.
+
+>>> g = Graph.from_ops([("x", "input", ()), ("y", "input", ()),
+...                     ("a", "log", ("x",)), ("f", "mul", ("a", "y"))])
+>>> [n.name for n in g.nodes], g.inputs, g.output.name
+(['x', 'y', 'a', 'f'], ('x', 'y'), 'f')
+>>> [(e.parent, e.child) for e in g.edges]
+[('x', 'a'), ('a', 'f'), ('y', 'f')]
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from .primitives import primitive
+
+__all__ = ["Node", "Edge", "Graph", "GraphError", "toposort"]
+
+
+class GraphError(ValueError):
+    """A graph that cannot be built (cycle, unknown name, bad arity, ...)."""
+
+
+class Node(NamedTuple):
+    """One value in the graph.
+
+    ``op`` is ``"input"``, ``"const"`` or a primitive name; ``args`` are parent node indices
+    (one per argument, so ``x*x`` has ``args == (i, i)``).
+    """
+
+    index: int
+    name: str
+    op: str
+    args: tuple[int, ...] = ()
+    const: Any = None
+
+    @property
+    def is_input(self) -> bool:
+        return self.op == "input"
+
+    @property
+    def is_const(self) -> bool:
+        return self.op == "const"
+
+
+class Edge(NamedTuple):
+    """Argument ``pos`` of node ``child`` is node ``parent``. One edge per argument."""
+
+    index: int
+    parent: str
+    child: str
+    src: int
+    dst: int
+    pos: int
+
+
+class Graph:
+    """An immutable DAG in topological order with one output (the last node by default).
+
+    Build one with :func:`autodiff_viz.graph` (text, program, sympy or a traced function) or
+    :meth:`from_ops`.
+    """
+
+    __slots__ = ("nodes", "edges", "inputs", "output_index", "in_edges", "out_edges",
+                 "_index", "needs_grad", "source", "kind")
+
+    def __init__(self, nodes: Sequence[Node], output: int | None = None, *,
+                 source: Any = None, kind: str = "ops") -> None:
+        nodes = tuple(nodes)
+        if not nodes:
+            raise GraphError("the graph is empty")
+        index: dict[str, int] = {}
+        for i, n in enumerate(nodes):
+            if n.index != i:
+                raise GraphError(f"node {n.name!r} has index {n.index}, expected {i}")
+            if n.name in index:
+                raise GraphError(f"two nodes are named {n.name!r}")
+            index[n.name] = i
+            for a in n.args:
+                if not 0 <= a < i:
+                    raise GraphError(f"node {n.name!r} reads a node that comes after it; "
+                                     "nodes must be in topological order (see toposort)")
+            if n.op not in ("input", "const"):
+                row = primitive(n.op)
+                if len(n.args) != row.arity:
+                    raise GraphError(f"{n.op} takes {row.arity} argument(s), "
+                                     f"node {n.name!r} gives {len(n.args)}")
+        out = len(nodes) - 1 if output is None else output
+        edges: list[Edge] = []
+        in_edges: list[tuple[int, ...]] = []
+        out_lists: list[list[int]] = [[] for _ in nodes]
+        needs = [False] * len(nodes)
+        for n in nodes:
+            mine = []
+            for pos, a in enumerate(n.args):
+                e = Edge(len(edges), nodes[a].name, n.name, a, n.index, pos)
+                edges.append(e)
+                out_lists[a].append(e.index)
+                mine.append(e.index)
+                needs[n.index] = needs[n.index] or needs[a]
+            if n.op == "input":
+                needs[n.index] = True
+            in_edges.append(tuple(mine))
+        self.nodes: tuple[Node, ...] = nodes
+        self.edges: tuple[Edge, ...] = tuple(edges)
+        self.inputs: tuple[str, ...] = tuple(n.name for n in nodes if n.op == "input")
+        self.output_index: int = out
+        self.in_edges: tuple[tuple[int, ...], ...] = tuple(in_edges)
+        self.out_edges: tuple[tuple[int, ...], ...] = tuple(tuple(x) for x in out_lists)
+        self.needs_grad: tuple[bool, ...] = tuple(needs)
+        self._index = index
+        self.source = source
+        self.kind = kind
+
+    # --- construction -------------------------------------------------------------------
+    @classmethod
+    def from_ops(cls, ops: Iterable[tuple[str, str, tuple[str, ...]]], output: str | None = None,
+                 consts: dict[str, Any] | None = None, **kw: Any) -> Graph:
+        """Build from ``(name, op, arg_names)`` triples in any order (sorted with graphlib)."""
+        ops = list(ops)
+        consts = consts or {}
+        by_name = {}
+        for name, op, args in ops:
+            if name in by_name:
+                raise GraphError(f"{name!r} is defined twice")
+            by_name[name] = (op, tuple(args))
+        for name, (_, args) in by_name.items():
+            for a in args:
+                if a not in by_name:
+                    raise GraphError(f"node {name!r} reads {a!r}, which is not defined")
+        order = toposort({name: args for name, (_, args) in by_name.items()})
+        pos = {name: i for i, name in enumerate(order)}
+        nodes = [Node(i, name, by_name[name][0], tuple(pos[a] for a in by_name[name][1]),
+                      consts.get(name)) for i, name in enumerate(order)]
+        return cls(nodes, None if output is None else pos[output], **kw)
+
+    # --- queries ------------------------------------------------------------------------
+    @property
+    def output(self) -> Node:
+        return self.nodes[self.output_index]
+
+    def node(self, name: str) -> Node:
+        """The node called ``name`` (a clear error lists the names when it does not exist)."""
+        try:
+            return self.nodes[self._index[name]]
+        except KeyError:
+            raise KeyError(f"no node named {name!r}; nodes are: "
+                           f"{', '.join(n.name for n in self.nodes)}") from None
+
+    def index(self, name: str) -> int:
+        return self.node(name).index
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def __repr__(self) -> str:
+        if len(self.nodes) <= 12:
+            body = "; ".join(self.describe(n) for n in self.nodes if n.op not in ("input",))
+            return f"<Graph inputs={list(self.inputs)} {body}>"
+        return (f"<Graph {len(self.nodes)} nodes, {len(self.edges)} edges, "
+                f"inputs={list(self.inputs)}>")
+
+    def describe(self, node: Node | str, style: str = "unicode") -> str:
+        """The node's defining equation, e.g. ``'b = a·y'``."""
+        n = node if isinstance(node, Node) else self.node(node)
+        return f"{n.name} = {self.formula(n, style)}"
+
+    def formula(self, node: Node | str, style: str = "unicode") -> str:
+        """The right-hand side of a node's equation in terms of its parents' names.
+
+        >>> g = Graph.from_ops([("b", "input", ()), ("c", "sqrt", ("b",))])
+        >>> g.formula("c"), g.formula("c", "latex")
+        ('√b', '\\\\sqrt{b}')
+        """
+        n = node if isinstance(node, Node) else self.node(node)
+        if n.op == "input":
+            return "input"
+        if n.op == "const":
+            return _num(n.const)
+        row = primitive(n.op)
+        names = [self.nodes[a].name for a in n.args]
+        if style == "latex":
+            names = [_latex_name(s) for s in names]
+        fmt = row.latex if style == "latex" else row.unicode
+        return fmt.format(*names)
+
+    def is_tree_shaped(self) -> bool:
+        return all(len(o) <= 1 for o in self.out_edges)
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v) if not hasattr(v, "shape") else f"array{tuple(v.shape)}"
+
+
+def _latex_name(name: str) -> str:
+    if len(name) > 1 and name[0].isalpha() and name[1:].isdigit():
+        return f"{name[0]}_{{{name[1:]}}}"
+    if len(name) > 1 and not name.replace(".", "").replace("-", "").isdigit():
+        return r"\mathrm{" + name.replace("_", r"\_") + "}"
+    return name
+
+
+def toposort(deps: dict[str, tuple[str, ...]]) -> list[str]:
+    """Topological order with stdlib ``graphlib`` (iterative: no recursion limit).
+
+    Ties keep the order in which names were given, so the result is deterministic.
+
+    >>> toposort({"f": ("c", "b"), "c": ("b",), "b": ()})
+    ['b', 'c', 'f']
+    >>> toposort({"a": ("b",), "b": ("a",)})
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.core.graph.GraphError: the graph has a cycle through: a, b
+    """
+    rank = {name: i for i, name in enumerate(deps)}
+    ts = graphlib.TopologicalSorter(deps)
+    try:
+        ts.prepare()
+    except graphlib.CycleError as exc:
+        cycle = sorted(set(exc.args[1]), key=lambda s: rank.get(s, 0))
+        raise GraphError(f"the graph has a cycle through: {', '.join(cycle)}") from None
+    order: list[str] = []
+    while ts.is_active():
+        ready = sorted(ts.get_ready(), key=lambda s: rank.get(s, -1))
+        order.extend(ready)
+        ts.done(*ready)
+    return order

@@ -1,0 +1,620 @@
+"""The passes over a graph, each an ordered script of :class:`Step` records.
+
+- :func:`forward`: node values and the local partial on every in-edge, in topological order;
+- :func:`reverse`: adjoints ∂f/∂node in reverse topological order, each the sum of its
+  out-edges' contributions (child's adjoint × local partial);
+- :func:`forward_mode`: tangents ∂node/∂x for one input in one sweep;
+- :func:`paths`: every path from an input to the output with the product of its partials.
+
+The loops store plain lists (values, partials, adjoints); a :class:`Step` is built from them
+when it is read, so a 100,000-node graph costs no more than its arithmetic.
+
+>>> from autodiff_viz.core.build import from_text
+>>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"), {"x": 3, "y": 2})
+>>> round(run.value, 6), round(run.grad["x"], 6), round(run.grad["y"], 6)
+(3.679528, 0.891542, 1.469188)
+>>> [(s.phase, s.node) for s in run.steps][3:6]
+[('forward', 'f'), ('backward', 'f'), ('backward', 'c')]
+>>> step = run.step("backward", "b")
+>>> [(c.child, round(c.value, 3)) for c in step.contributions]
+[('c', 0.337), ('f', 1.0)]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .graph import Graph
+from .primitives import PRIMITIVES, primitive, unbroadcast
+
+__all__ = ["Step", "Contribution", "Run", "TangentRun", "Path", "Paths", "DomainError",
+           "InputError", "evaluate", "forward", "reverse", "forward_mode", "count_paths",
+           "bind_inputs"]
+
+_ERRORS = (ValueError, ZeroDivisionError, OverflowError, FloatingPointError, TypeError)
+
+
+class DomainError(ValueError):
+    """A node's operation got an argument outside its domain (log of a negative, ...)."""
+
+    def __init__(self, message: str, node: str = "", op: str = "", value: Any = None) -> None:
+        super().__init__(message)
+        self.node, self.op, self.value = node, op, value
+
+
+class InputError(ValueError):
+    """Missing, unknown or non-numeric input values."""
+
+
+class Contribution(NamedTuple):
+    """One term of a sum: ``value = adjoint × partial`` (reverse) or ``partial × tangent``.
+
+    ``other`` is the neighbour the term comes from (the child in reverse mode, the parent in
+    forward mode), ``factor`` its adjoint or tangent.
+    """
+
+    other: str
+    edge: int
+    factor: Any
+    partial: Any
+    value: Any
+
+    @property
+    def child(self) -> str:
+        return self.other
+
+    @property
+    def parent(self) -> str:
+        return self.other
+
+
+@dataclass(slots=True)
+class Step:
+    """One step of a pass: what one node learned, and from which edges.
+
+    Attributes:
+        index: position in the script (``run.steps[index] is self``).
+        phase: ``"forward"``, ``"backward"``, ``"tangent"``, ``"path"`` or ``"sum"``.
+        node: name of the node this step computes.
+        op: the node's operation (``"input"``, ``"const"`` or a primitive name).
+        value: the node's value.
+        edges: indices of the edges this step reads (forward: in-edges; backward: out-edges;
+            path: the path's edges, input first).
+        partials: forward steps: the local partial on each of ``edges``.
+        adjoint: backward steps: ∂f/∂node.
+        tangent: tangent steps: ∂node/∂wrt.
+        contributions: backward/tangent/path steps: the terms that were summed or multiplied.
+        flags: warnings such as a non-differentiable point.
+    """
+
+    index: int
+    phase: str
+    node: str
+    op: str
+    value: Any
+    edges: tuple[int, ...] = ()
+    partials: tuple[Any, ...] = ()
+    adjoint: Any = None
+    tangent: Any = None
+    contributions: tuple[Contribution, ...] = ()
+    flags: tuple[str, ...] = ()
+    wrt: str | None = None
+    path: int | None = None
+
+
+class _Steps(Sequence):
+    """A read-only list of steps built on first access from the pass's arrays."""
+
+    def __init__(self, parts: list[tuple[str, Sequence[int]]], make) -> None:
+        self._parts = parts
+        self._make = make
+        self._len = sum(len(ids) for _, ids in parts)
+        self._cache: dict[int, Step] = {}
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self._len))]
+        if k < 0:
+            k += self._len
+        if not 0 <= k < self._len:
+            raise IndexError(f"step {k} out of range: this run has {self._len} steps "
+                             f"(0 to {self._len - 1})")
+        step = self._cache.get(k)
+        if step is None:
+            offset = k
+            for phase, ids in self._parts:
+                if offset < len(ids):
+                    step = self._make(k, phase, ids[offset])
+                    break
+                offset -= len(ids)
+            self._cache[k] = step
+        return step
+
+    def __iter__(self) -> Iterator[Step]:
+        for k in range(self._len):
+            yield self[k]
+
+    def __repr__(self) -> str:
+        return f"<{self._len} steps: " + ", ".join(
+            f"{p} {len(ids)}" for p, ids in self._parts) + ">"
+
+
+# ----------------------------------------------------------------------------------------
+# Forward pass
+# ----------------------------------------------------------------------------------------
+
+def _as_value(name: str, v: Any) -> Any:
+    if isinstance(v, bool) or v is None:
+        raise InputError(f"input {name!r} must be a number, got {v!r}")
+    if isinstance(v, (int, float, np.floating, np.integer)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            raise InputError(f"input {name!r} must be a number, got the text {v!r}") from None
+    try:
+        arr = np.asarray(v, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"input {name!r} must be a number or an array of numbers, "
+                         f"got {type(v).__name__}") from None
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def bind_inputs(graph: Graph, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Check and convert input values (ints become floats, lists become arrays)."""
+    missing = [n for n in graph.inputs if n not in inputs]
+    extra = [n for n in inputs if n not in graph.inputs]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing value for {', '.join(missing)}")
+        if extra:
+            parts.append(f"{', '.join(extra)} is not an input of this graph")
+        example = ", ".join(f"{n}=1.0" for n in graph.inputs)
+        raise InputError("; ".join(parts) + f". This graph's inputs are: "
+                         f"{', '.join(graph.inputs) or '(none)'}; e.g. evaluate({example})")
+    return {n: _as_value(n, inputs[n]) for n in graph.inputs}
+
+
+class Forward(NamedTuple):
+    values: list
+    partials: list
+    flags: dict
+
+
+def forward(graph: Graph, inputs: Mapping[str, Any]) -> Forward:
+    """Values of every node and the local partial on every edge that carries a gradient."""
+    bound = bind_inputs(graph, inputs)
+    nodes, in_edges, needs = graph.nodes, graph.in_edges, graph.needs_grad
+    n = len(nodes)
+    values: list = [None] * n
+    partials: list = [None] * len(graph.edges)
+    flags: dict[int, tuple[str, ...]] = {}
+    table = PRIMITIVES
+    i = 0
+    with np.errstate(all="raise"):
+        while i < n:
+            i = _forward_from(i, nodes, in_edges, needs, values, partials, flags, bound, table)
+    # float arithmetic such as a*b overflows to inf without raising: find the first such node
+    for i, v in enumerate(values):
+        if type(v) is float:
+            if v - v != 0.0:
+                _raise_nonfinite(graph, i, values)
+        elif v is not None and not np.all(np.isfinite(v)):
+            _raise_nonfinite(graph, i, values)
+    return Forward(values, partials, flags)
+
+
+def _forward_from(start, nodes, in_edges, needs, values, partials, flags, bound, table) -> int:
+    """Run the forward loop from node ``start``; returns the next node to do (n when done)."""
+    i = start
+    stage = 0
+    try:
+        for i in range(start, len(nodes)):
+            node = nodes[i]
+            op = node[2]
+            if op == "input":
+                values[i] = bound[node[1]]
+                continue
+            if op == "const":
+                values[i] = _as_value(node[1], node[4])
+                continue
+            row = table[op]
+            args = tuple([values[a] for a in node[3]])
+            stage = 0
+            out = row.value(*args)
+            values[i] = out
+            stage = 1
+            rules = row.partials
+            for pos, e in enumerate(in_edges[i]):
+                if needs[node[3][pos]]:
+                    partials[e] = rules[pos](args, out)
+            if row.kink is not None:
+                msg = row.kink(args)
+                if msg:
+                    flags[i] = (*flags.get(i, ()), msg)
+    except KeyError:
+        primitive(nodes[i].op)  # a missing rule: raises UnknownPrimitive naming it
+        raise
+    except _ERRORS as exc:
+        node = nodes[i]
+        if stage == 0:
+            _raise_domain(node, values, exc)
+        # A partial is undefined here (e.g. √ at 0): record inf/nan and flag the step.
+        row = table[node.op]
+        args = tuple(values[a] for a in node.args)
+        for pos, e in enumerate(in_edges[i]):
+            if needs[node.args[pos]]:
+                try:
+                    partials[e] = row.partials[pos](args, values[i])
+                except _ERRORS:
+                    partials[e] = math.inf
+        msg = row.kink(args) if row.kink else None
+        flags[i] = (*flags.get(i, ()), msg or f"{node.op} has no finite derivative at "
+                    f"{', '.join(_short(a) for a in args)}")
+        return i + 1
+    return len(nodes)
+
+
+def _short(v: Any) -> str:
+    if type(v) is float:
+        return f"{v:.6g}"
+    return f"array{np.shape(v)}"
+
+
+def _raise_domain(node, values, exc) -> None:
+    row = primitive(node.op)
+    args = [values[a] for a in node.args]
+    shown = ", ".join(_short(a) for a in args)
+    raise DomainError(
+        f"node {node.name!r} = {node.op}({shown}) is undefined: {node.op} needs "
+        f"{row.domain} ({exc}). Choose input values inside the domain.",
+        node=node.name, op=node.op, value=args[0] if len(args) == 1 else tuple(args)) from None
+
+
+def _raise_nonfinite(graph: Graph, i: int, values: list) -> None:
+    node = graph.nodes[i]
+    args = ", ".join(_short(values[a]) for a in node.args)
+    raise DomainError(f"node {node.name!r} = {node.op}({args}) overflowed to "
+                      f"{_short(values[i])}: the numbers are too large for floating point. "
+                      "Choose smaller input values.", node=node.name, op=node.op,
+                      value=values[i])
+
+
+# ----------------------------------------------------------------------------------------
+# Reverse pass
+# ----------------------------------------------------------------------------------------
+
+def reverse(graph: Graph, fwd: Forward) -> list:
+    """Adjoints ∂output/∂node for every node (``None`` where no gradient flows)."""
+    nodes, edges, out_edges, needs = graph.nodes, graph.edges, graph.out_edges, graph.needs_grad
+    values, partials = fwd.values, fwd.partials
+    n = len(nodes)
+    adj: list = [None] * n
+    out = graph.output_index
+    y = values[out]
+    adj[out] = 1.0 if type(y) is float else np.ones_like(y)
+    scalar = all(type(values[i]) is float for i in range(n) if needs[i])
+    if scalar:
+        for i in range(out - 1, -1, -1):
+            if not needs[i]:
+                continue
+            total = None
+            for e in out_edges[i]:
+                g = adj[edges[e][4]]
+                if g is not None:
+                    total = g * partials[e] if total is None else total + g * partials[e]
+            adj[i] = total
+        return adj
+    for i in range(out - 1, -1, -1):
+        if not needs[i]:
+            continue
+        total = None
+        for e in out_edges[i]:
+            c = _vjp(graph, fwd, e, adj[edges[e][4]])
+            if c is not None:
+                total = c if total is None else total + c
+        adj[i] = total
+    return adj
+
+
+def _vjp(graph: Graph, fwd: Forward, e: int, g: Any) -> Any:
+    """Contribution of edge ``e`` to its parent's adjoint, given the child's adjoint ``g``."""
+    if g is None:
+        return None
+    edge = graph.edges[e]
+    child = graph.nodes[edge.dst]
+    row = PRIMITIVES[child.op]
+    parent_value = fwd.values[edge.src]
+    if row.vjp is not None:
+        args = tuple(fwd.values[a] for a in child.args)
+        return row.vjp(edge.pos, g, args, fwd.values[edge.dst])
+    return unbroadcast(g * fwd.partials[e], np.shape(parent_value))
+
+
+def _jvp(graph: Graph, fwd: Forward, e: int, t: Any) -> Any:
+    """Contribution of edge ``e`` to its child's tangent, given the parent's tangent ``t``."""
+    edge = graph.edges[e]
+    child = graph.nodes[edge.dst]
+    row = PRIMITIVES[child.op]
+    if row.jvp is not None:
+        args = tuple(fwd.values[a] for a in child.args)
+        return row.jvp(edge.pos, t, args, fwd.values[edge.dst])
+    out = fwd.partials[e] * t
+    shape = np.shape(fwd.values[edge.dst])
+    return out if np.shape(out) == shape else np.broadcast_to(out, shape).copy()
+
+
+# ----------------------------------------------------------------------------------------
+# Runs
+# ----------------------------------------------------------------------------------------
+
+class Run:
+    """The result of :func:`evaluate`: values, partials, adjoints and the step script.
+
+    ``steps`` holds the forward steps (one per computed node, topological order) followed by
+    the backward steps (one per node that carries a gradient, reverse topological order).
+    """
+
+    def __init__(self, graph: Graph, inputs: Mapping[str, Any]) -> None:
+        self.graph = graph
+        fwd = forward(graph, inputs)
+        self._fwd = fwd
+        self.inputs: dict[str, Any] = {n: fwd.values[graph.index(n)] for n in graph.inputs}
+        self.values: list = fwd.values
+        self.partials: list = fwd.partials
+        self.flags: dict[int, tuple[str, ...]] = fwd.flags
+        self.adjoints: list = reverse(graph, fwd)
+        nodes, needs = graph.nodes, graph.needs_grad
+        out = graph.output_index
+        fw_ids = [i for i in range(out + 1) if nodes[i].op not in ("input", "const")]
+        bw_ids = [i for i in range(out, -1, -1) if needs[i]]
+        self.steps: Sequence[Step] = _Steps([("forward", fw_ids), ("backward", bw_ids)],
+                                            self._make_step)
+        self._tangent_runs: dict[str, TangentRun] = {}
+
+    # results ---------------------------------------------------------------------------
+    @property
+    def value(self) -> Any:
+        """The output's value."""
+        return self.values[self.graph.output_index]
+
+    @property
+    def grad(self) -> dict[str, Any]:
+        """∂output/∂input for every input (0.0 when the output does not depend on it)."""
+        out = {}
+        for name in self.graph.inputs:
+            i = self.graph.index(name)
+            a = self.adjoints[i]
+            out[name] = (0.0 if type(self.values[i]) is float else
+                         np.zeros_like(self.values[i])) if a is None else a
+        return out
+
+    def value_of(self, name: str) -> Any:
+        return self.values[self.graph.index(name)]
+
+    def adjoint_of(self, name: str) -> Any:
+        return self.adjoints[self.graph.index(name)]
+
+    def partial_of(self, parent: str, child: str, pos: int | None = None) -> Any:
+        """Local partial ∂child/∂parent on the edge parent → child (``pos`` picks one of
+        several edges, as in ``x*x``)."""
+        es = [e for e in self.graph.in_edges[self.graph.index(child)]
+              if self.graph.edges[e].parent == parent and (pos is None or
+                                                           self.graph.edges[e].pos == pos)]
+        if not es:
+            raise KeyError(f"no edge {parent} → {child}")
+        return self.partials[es[0]]
+
+    def step(self, phase: str, node: str) -> Step:
+        """The step of ``phase`` that computes ``node``."""
+        for s in self.steps:
+            if s.phase == phase and s.node == node:
+                return s
+        raise KeyError(f"no {phase} step for node {node!r}")
+
+    # steps -----------------------------------------------------------------------------
+    def _make_step(self, k: int, phase: str, i: int) -> Step:
+        g = self.graph
+        node = g.nodes[i]
+        flags = self.flags.get(i, ())
+        if phase == "forward":
+            es = g.in_edges[i]
+            return Step(k, phase, node.name, node.op, self.values[i], es,
+                        tuple(self.partials[e] for e in es), flags=flags)
+        es = tuple(e for e in g.out_edges[i] if self.adjoints[g.edges[e].dst] is not None)
+        contributions = []
+        for e in es:
+            edge = g.edges[e]
+            factor = self.adjoints[edge.dst]
+            contributions.append(Contribution(edge.child, e, factor, self.partials[e],
+                                              _vjp(g, self._fwd, e, factor)))
+        adj = self.adjoints[i]
+        return Step(k, phase, node.name, node.op, self.values[i], es, adjoint=adj,
+                    contributions=tuple(contributions), flags=flags)
+
+    # other passes on the same values -----------------------------------------------------
+    def forward_mode(self, wrt: str, direction: Any = None) -> TangentRun:
+        """Forward-mode sweep: ∂node/∂wrt for every node (one sweep per input)."""
+        key = wrt if direction is None else f"{wrt}@{id(direction)}"
+        if key not in self._tangent_runs:
+            self._tangent_runs[key] = TangentRun(self, wrt, direction)
+        return self._tangent_runs[key]
+
+    def paths(self, wrt: str, limit: int = 10_000) -> Paths:
+        """Every path from input ``wrt`` to the output and the product of its partials."""
+        return Paths(self, wrt, limit)
+
+    def __repr__(self) -> str:
+        return (f"<Run value={_short(self.value)} grad={{"
+                + ", ".join(f"{k}: {_short(v)}" for k, v in self.grad.items())
+                + f"}} {len(self.steps)} steps>")
+
+
+class TangentRun:
+    """Forward-mode tangents ∂node/∂wrt, one step per node in topological order."""
+
+    def __init__(self, run: Run, wrt: str, direction: Any = None) -> None:
+        g = run.graph
+        if wrt not in g.inputs:
+            raise InputError(f"{wrt!r} is not an input; inputs are {', '.join(g.inputs)}")
+        self.run, self.graph, self.wrt = run, g, wrt
+        self.tangents = forward_mode(g, run._fwd, wrt, direction)
+        out = g.output_index
+        ids = [i for i in range(out + 1) if g.needs_grad[i]]
+        self.steps: Sequence[Step] = _Steps([("tangent", ids)], self._make_step)
+
+    @property
+    def value(self) -> Any:
+        """∂output/∂wrt."""
+        return self.tangents[self.graph.output_index]
+
+    def _make_step(self, k: int, phase: str, i: int) -> Step:
+        g, run = self.graph, self.run
+        node = g.nodes[i]
+        es = tuple(e for e in g.in_edges[i] if g.needs_grad[g.edges[e].src])
+        contributions = tuple(
+            Contribution(g.edges[e].parent, e, self.tangents[g.edges[e].src], run.partials[e],
+                         _jvp(g, run._fwd, e, self.tangents[g.edges[e].src]))
+            for e in es)
+        return Step(k, phase, node.name, node.op, run.values[i], es,
+                    tuple(run.partials[e] for e in es), tangent=self.tangents[i],
+                    contributions=contributions, flags=run.flags.get(i, ()), wrt=self.wrt)
+
+
+def forward_mode(graph: Graph, fwd: Forward, wrt: str, direction: Any = None) -> list:
+    """Tangent of every node with respect to input ``wrt`` (seed 1, or ``direction``)."""
+    nodes, edges, in_edges, needs = graph.nodes, graph.edges, graph.in_edges, graph.needs_grad
+    values, partials = fwd.values, fwd.partials
+    w = graph.index(wrt)
+    tan: list = [None] * len(nodes)
+    scalar = all(type(values[i]) is float for i in range(len(nodes)) if needs[i])
+    for i, node in enumerate(nodes):
+        if not needs[i]:
+            continue
+        if node.op == "input":
+            if i == w:
+                tan[i] = (1.0 if type(values[i]) is float else np.ones_like(values[i])) \
+                    if direction is None else _as_value(wrt, direction)
+            else:
+                tan[i] = 0.0 if type(values[i]) is float else np.zeros_like(values[i])
+            continue
+        total = None
+        for e in in_edges[i]:
+            t = tan[edges[e][3]]
+            if t is None:
+                continue
+            c = partials[e] * t if scalar else _jvp(graph, fwd, e, t)
+            total = c if total is None else total + c
+        tan[i] = total
+    return tan
+
+
+class Path(NamedTuple):
+    """A path input → … → output: its node names, edge indices and the product of partials."""
+
+    nodes: tuple[str, ...]
+    edges: tuple[int, ...]
+    product: Any
+
+    def __str__(self) -> str:
+        return " → ".join(self.nodes)
+
+
+class Paths(Sequence):
+    """All paths from one input to the output ("sum over all paths")."""
+
+    def __init__(self, run: Run, wrt: str, limit: int = 10_000) -> None:
+        g = run.graph
+        if wrt not in g.inputs:
+            raise InputError(f"{wrt!r} is not an input; inputs are {', '.join(g.inputs)}")
+        self.run, self.graph, self.wrt = run, g, wrt
+        self.count = count_paths(g, wrt)
+        if self.count > limit:
+            raise ValueError(f"{self.count} paths lead from {wrt} to the output, more than the "
+                             f"limit of {limit} to list one by one; the passes stay linear "
+                             "(that is the point of reverse mode). Use count_paths() to count "
+                             "them, or pass a larger limit=.")
+        self.paths: list[Path] = list(_enumerate_paths(run, wrt))
+        self.total = sum((p.product for p in self.paths), 0.0)
+        ids = list(range(len(self.paths)))
+        self.steps: Sequence[Step] = _Steps([("path", ids), ("sum", [len(ids)])],
+                                            self._make_step)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, k):
+        return self.paths[k]
+
+    def _make_step(self, k: int, phase: str, j: int) -> Step:
+        g = self.graph
+        out = g.output.name
+        if phase == "sum":
+            contributions = tuple(Contribution(str(p), -1, None, p.product, p.product)
+                                  for p in self.paths)
+            return Step(k, phase, self.wrt, "input", self.run.value_of(self.wrt),
+                        tuple(sorted({e for p in self.paths for e in p.edges})),
+                        adjoint=self.total, contributions=contributions, wrt=self.wrt)
+        p = self.paths[j]
+        contributions = tuple(Contribution(g.edges[e].child, e, None, self.run.partials[e],
+                                           self.run.partials[e]) for e in p.edges)
+        return Step(k, phase, out, g.output.op, self.run.value, p.edges,
+                    tuple(self.run.partials[e] for e in p.edges), adjoint=p.product,
+                    contributions=contributions, wrt=self.wrt, path=j)
+
+
+def count_paths(graph: Graph, wrt: str) -> int:
+    """Number of paths from input ``wrt`` to the output (dynamic programming, linear time).
+
+    >>> from autodiff_viz.core.build import from_text
+    >>> count_paths(from_text("sqrt(log(x)*y) + log(x)*y"), "x")
+    2
+    """
+    w = graph.index(wrt)
+    count = [0] * len(graph.nodes)
+    count[w] = 1
+    for i in range(w + 1, graph.output_index + 1):
+        count[i] = sum(count[graph.edges[e].src] for e in graph.in_edges[i])
+    return count[graph.output_index]
+
+
+def _enumerate_paths(run: Run, wrt: str) -> Iterator[Path]:
+    """Depth-first from the output back to ``wrt`` with an explicit stack (no recursion)."""
+    g = run.graph
+    w = g.index(wrt)
+    reach = [False] * len(g.nodes)  # can node reach the output? nodes between wrt and out
+    reach[w] = True
+    for i in range(w + 1, len(g.nodes)):
+        reach[i] = any(reach[g.edges[e].src] for e in g.in_edges[i])
+    stack: list[tuple[int, tuple[int, ...]]] = [(g.output_index, ())]
+    found = []
+    while stack:
+        i, suffix = stack.pop()
+        if i == w:
+            found.append(suffix)
+            continue
+        for e in reversed(g.in_edges[i]):
+            src = g.edges[e].src
+            if reach[src]:
+                stack.append((src, (e, *suffix)))
+    for es in found:
+        product = 1.0
+        for e in es:
+            product = product * run.partials[e]
+        names = (g.edges[es[0]].parent, *(g.edges[e].child for e in es)) if es else (wrt,)
+        yield Path(names, es, product)
+
+
+def evaluate(graph: Graph, inputs: Mapping[str, Any], run_type: type | None = None) -> Run:
+    """Forward pass then reverse pass; see :class:`Run`."""
+    return (run_type or Run)(graph, inputs)
