@@ -1,0 +1,131 @@
+"""The ``autodiff-viz`` command line.
+
+    autodiff-viz grad "EXPR" --at x=3,y=2 [--json]
+    autodiff-viz steps "EXPR" --at x=3,y=2
+
+Bad input prints a message on stderr and exits with code 2 (no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["main", "parse_at"]
+
+
+class UsageError(ValueError):
+    """Bad command-line input: reported on stderr with exit code 2."""
+
+
+def parse_at(text: str) -> dict[str, float]:
+    """Parse ``x=3,y=2`` into ``{"x": 3.0, "y": 2.0}``.
+
+    >>> parse_at("x=3, y=2.5")
+    {'x': 3.0, 'y': 2.5}
+    >>> parse_at("x3")
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.cli.UsageError: --at expects name=value pairs separated by commas, e.g. --at x=3,y=2 (got 'x3')
+    """
+    out: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, eq, value = part.partition("=")
+        if not eq or not name.strip().isidentifier():
+            raise UsageError("--at expects name=value pairs separated by commas, e.g. "
+                             f"--at x=3,y=2 (got {part!r})")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"--at: {value.strip()!r} is not a number (in {part!r})") from None
+    return out
+
+
+def _run(args: argparse.Namespace):
+    import autodiff_viz as adv
+
+    text = args.expr
+    if text == "-":
+        text = sys.stdin.read()
+    g = adv.graph(text)
+    return g.evaluate(**parse_at(args.at or ""))
+
+
+def _number(v: Any) -> Any:
+    return v.tolist() if hasattr(v, "tolist") else float(v)
+
+
+def cmd_grad(args: argparse.Namespace) -> int:
+    run = _run(args)
+    if args.json:
+        print(json.dumps({"value": _number(run.value),
+                          "grad": {k: _number(v) for k, v in run.grad.items()}}))
+    else:
+        print(f"value = {run.value:.10g}")
+        for k, v in run.grad.items():
+            print(f"∂f/∂{k} = {v:.10g}")
+    return 0
+
+
+def cmd_steps(args: argparse.Namespace) -> int:
+    from .symbolic.exact import steps_table
+
+    run = _run(args)
+    print(steps_table(run, exact=not args.no_exact))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="autodiff-viz",
+                                description="Computational graphs for teaching autodiff.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("grad", help="value and gradient of an expression or program")
+    g.add_argument("expr", help="expression or program text ('-' reads standard input)")
+    g.add_argument("--at", default="", help="input values, e.g. x=3,y=2")
+    g.add_argument("--json", action="store_true", help='print {"value": ..., "grad": {...}}')
+    g.set_defaults(func=cmd_grad)
+
+    s = sub.add_parser("steps", help="forward and backward steps as a text table")
+    s.add_argument("expr")
+    s.add_argument("--at", default="")
+    s.add_argument("--no-exact", action="store_true", help="skip the exact (sympy) column")
+    s.set_defaults(func=cmd_steps)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return p
+
+
+#: Other parts add sub-commands here: functions taking the subparsers object.
+_EXTRA_COMMANDS: list = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    try:
+        from .render import cli as _render_cli  # noqa: F401 - registers render/html commands
+    except ImportError:
+        pass
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - every user error becomes a message, code 2
+        name = type(exc).__name__
+        print(f"autodiff-viz: error: {exc}" if name in _USER_ERRORS else
+              f"autodiff-viz: error ({name}): {exc}", file=sys.stderr)
+        return 2
+
+
+_USER_ERRORS = {"ParseError", "UsageError", "InputError", "DomainError", "GraphError",
+                "TracingError", "RenderError", "DotNotFound", "UnknownPrimitive"}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
