@@ -29,14 +29,13 @@ def parse_at(text: str) -> dict[str, float]:
     >>> parse_at("x3")
     Traceback (most recent call last):
     ...
-    autodiff_viz.cli.UsageError: --at expects name=value pairs separated by commas, e.g. --at x=3,y=2 (got 'x3')
+    autodiff_viz.cli.UsageError: --at expects name=value pairs, e.g. --at x=3,y=2 (got 'x3')
     """
     out: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         name, eq, value = part.partition("=")
         if not eq or not name.strip().isidentifier():
-            raise UsageError("--at expects name=value pairs separated by commas, e.g. "
-                             f"--at x=3,y=2 (got {part!r})")
+            raise UsageError(f"--at expects name=value pairs, e.g. --at x=3,y=2 (got {part!r})")
         try:
             out[name.strip()] = float(value)
         except ValueError:
