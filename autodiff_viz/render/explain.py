@@ -1,0 +1,416 @@
+"""The words for each step: a title, a plain-text explanation and the same in LaTeX.
+
+One function, :func:`explain`, turns step ``k`` of a run (or of a forward-mode or paths view
+of it) into an :class:`Explanation`. The stepper widget and the HTML export both show it.
+
+>>> from autodiff_viz.core import evaluate, from_text
+>>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"), {"x": 3, "y": 2})
+>>> e = explain(run, 2)
+>>> e.title
+'Forward pass — step 3 of 4: c = √b'
+>>> e.text
+'c = √b ≈ 1.482; ∂c/∂b = 1/(2√b) ≈ 0.3373'
+>>> print(explain(run, 6).text.replace(" (", "\\n("))
+∂f/∂b = ∂f/∂c·∂c/∂b + ∂f/∂f·∂f/∂b = 1·0.3373 + 1·1 ≈ 1.337
+(b is used 2 times, so its adjoint sums 2 contributions)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..core.graph import Graph
+from ..core.passes import Step
+
+__all__ = ["Explanation", "explain", "explain_all", "partial_formula", "fmt"]
+
+#: Local partial derivatives for display, per primitive and argument: (unicode, LaTeX)
+#: templates in the parents' names {0}, {1}, and a sympy form used by the tests to check
+#: each template against ``sympy.diff``.
+_PARTIALS: dict[str, tuple[tuple[str, str, Callable[..., Any]], ...]] = {
+    "add": (("1", "1", lambda sp, a, b: sp.Integer(1)),
+            ("1", "1", lambda sp, a, b: sp.Integer(1))),
+    "sub": (("1", "1", lambda sp, a, b: sp.Integer(1)),
+            ("−1", "-1", lambda sp, a, b: sp.Integer(-1))),
+    "mul": (("{1}", "{1}", lambda sp, a, b: b),
+            ("{0}", "{0}", lambda sp, a, b: a)),
+    "div": (("1/{1}", r"\frac{{1}}{{{1}}}", lambda sp, a, b: 1 / b),
+            ("−{0}/{1}²", r"-\frac{{{0}}}{{{1}^{{2}}}}", lambda sp, a, b: -a / b**2)),
+    "pow": (("{1}·{0}^({1} − 1)", r"{1} \cdot {0}^{{{1} - 1}}",
+             lambda sp, a, b: b * a ** (b - 1)),
+            ("{0}^{1}·log({0})", r"{0}^{{{1}}} \log {0}", lambda sp, a, b: a**b * sp.log(a))),
+    "neg": (("−1", "-1", lambda sp, a: sp.Integer(-1)),),
+    "exp": (("exp({0})", r"e^{{{0}}}", lambda sp, a: sp.exp(a)),),
+    "log": (("1/{0}", r"\frac{{1}}{{{0}}}", lambda sp, a: 1 / a),),
+    "sqrt": (("1/(2√{0})", r"\frac{{1}}{{2\sqrt{{{0}}}}}", lambda sp, a: 1 / (2 * sp.sqrt(a))),),
+    "sin": (("cos({0})", r"\cos {0}", lambda sp, a: sp.cos(a)),),
+    "cos": (("−sin({0})", r"-\sin {0}", lambda sp, a: -sp.sin(a)),),
+    "tan": (("1 + tan²({0})", r"1 + \tan^{{2}} {0}", lambda sp, a: 1 + sp.tan(a) ** 2),),
+    "tanh": (("1 − tanh²({0})", r"1 - \tanh^{{2}} {0}", lambda sp, a: 1 - sp.tanh(a) ** 2),),
+    "sigmoid": (("σ({0})·(1 − σ({0}))", r"\sigma({0})\,(1 - \sigma({0}))",
+                 lambda sp, a: sp.exp(-a) / (1 + sp.exp(-a)) ** 2),),
+    "square": (("2{0}", "2{0}", lambda sp, a: 2 * a),),
+    "reciprocal": (("−1/{0}²", r"-\frac{{1}}{{{0}^{{2}}}}", lambda sp, a: -1 / a**2),),
+    "abs": (("sign({0})", r"\operatorname{{sign}}({0})", lambda sp, a: sp.sign(a)),),
+    "relu": (("1 if {0} > 0 else 0", r"[{0} > 0]",
+              lambda sp, a: sp.Piecewise((1, a > 0), (0, True))),),
+}
+
+
+class Explanation(NamedTuple):
+    """What one step does: ``title`` (one line), ``text`` (unicode) and ``latex`` ($...$)."""
+
+    title: str
+    text: str
+    latex: str
+
+
+# ----------------------------------------------------------------------------------------
+# Small formatting helpers
+# ----------------------------------------------------------------------------------------
+
+def fmt(v: Any) -> str:
+    """A number as shown to students: 4 significant digits, whole numbers without a point.
+
+    >>> fmt(1.0), fmt(0.337253), fmt(-2.0), fmt(3.679528), fmt(1e-12), fmt([1.0, 2.5])
+    ('1', '0.3373', '−2', '3.680', '1e−12', '[1, 2.5]')
+    """
+    if v is None:
+        return "—"
+    if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
+        v = float(v)
+        if math.isnan(v):
+            return "undefined"
+        if math.isinf(v):
+            return "∞" if v > 0 else "−∞"
+        if v.is_integer() and abs(v) < 1e6:
+            s = str(int(v))
+        else:
+            s = f"{v:.4g}"
+            if float(s) != v and 1e-4 <= abs(v) < 1e6:
+                s = f"{v:#.4g}"  # rounded: keep the 4th digit visible (3.680, not 3.68)
+        return s.replace("-", "−")
+    arr = np.asarray(v, dtype=float)
+    if arr.ndim == 0:
+        return fmt(float(arr))
+    if arr.size <= 6 and arr.ndim == 1:
+        return "[" + ", ".join(fmt(float(a)) for a in arr) + "]"
+    if arr.size <= 6:
+        return "[" + ", ".join(fmt(row) for row in arr) + "]"
+    return f"(array of shape {'×'.join(str(n) for n in arr.shape)})"
+
+
+def _is_rounded(v: Any) -> bool:
+    """True when :func:`fmt` loses digits (then we write ≈ instead of =)."""
+    if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
+        v = float(v)
+        if not math.isfinite(v):
+            return False
+        return float(fmt(v).replace("−", "-")) != v
+    return True
+
+
+def _eq(v: Any) -> str:
+    return "≈" if _is_rounded(v) else "="
+
+
+def _tex_eq(v: Any) -> str:
+    return r"\approx" if _is_rounded(v) else "="
+
+
+def _tex_num(v: Any) -> str:
+    s = fmt(v).replace("−", "-")
+    if s.startswith("("):
+        return r"\text{" + s + "}"
+    if "e" in s and s[0] != "[":
+        mant, _, exp = s.partition("e")
+        return rf"{mant} \times 10^{{{int(exp)}}}"
+    return s.replace("∞", r"\infty")
+
+
+def _tex_name(name: str) -> str:
+    if len(name) == 1:
+        return name
+    if name[0].isalpha() and name[1:].isdigit():
+        return f"{name[0]}_{{{name[1:]}}}"
+    return r"\mathrm{" + name.replace("_", r"\_") + "}"
+
+
+def _d(num: str, den: str) -> str:
+    return f"∂{num}/∂{den}"
+
+
+def _tex_d(num: str, den: str) -> str:
+    return rf"\frac{{\partial {_tex_name(num)}}}{{\partial {_tex_name(den)}}}"
+
+
+def _dd(num: str, den: str) -> str:
+    """A total derivative (forward-mode tangent), written with d to tell it from ∂."""
+    return f"d{num}/d{den}"
+
+
+def _tex_dd(num: str, den: str) -> str:
+    return rf"\frac{{d {_tex_name(num)}}}{{d {_tex_name(den)}}}"
+
+
+def _math(s: str) -> str:
+    return f"${s}$"
+
+
+def partial_formula(graph: Graph, node: str, pos: int, style: str = "unicode") -> str | None:
+    """The local partial of ``node`` w.r.t. its argument ``pos`` as a formula in the parents'
+    names, or None when the primitive has no display rule (array primitives).
+
+    >>> from autodiff_viz.core import from_text
+    >>> g = from_text("c = sqrt(b)")
+    >>> partial_formula(g, "c", 0), partial_formula(g, "c", 0, "latex")
+    ('1/(2√b)', '\\\\frac{1}{2\\\\sqrt{b}}')
+    """
+    n = graph.node(node)
+    rules = _PARTIALS.get(n.op)
+    if rules is None or pos >= len(rules):
+        return None
+    names = [graph.nodes[a].name for a in n.args]
+    if style == "latex":
+        return rules[pos][1].format(*[_tex_name(s) for s in names])
+    return rules[pos][0].format(*names)
+
+
+def _exact_forms(run: Any) -> Any:
+    """Exact sympy forms of a run when the symbolic layer offers them (else None)."""
+    cache = getattr(run, "_adv_exact_cache", None)
+    if cache is not None:
+        return cache[0]
+    forms = None
+    try:
+        from ..symbolic import exact  # optional: written by another part of the project
+    except ImportError:
+        exact = None
+    if exact is not None:
+        try:
+            forms = exact(run)
+        except Exception:  # noqa: BLE001 - exact forms are a bonus, never an error here
+            forms = None
+    try:
+        run._adv_exact_cache = (forms,)
+    except AttributeError:
+        pass
+    return forms
+
+
+def _exact_value(run: Any, node: str, exact: bool) -> tuple[str, str] | None:
+    """(unicode, latex) of the exact value of ``node`` if it is worth showing."""
+    if not exact:
+        return None
+    forms = _exact_forms(run)
+    if forms is None:
+        return None
+    try:
+        value = forms.value(node) if callable(getattr(forms, "value", None)) else \
+            forms.values[run.graph.index(node)]
+        import sympy as sp
+
+        if value is None or value.is_Number or len(sp.sstr(value)) > 40:
+            return None
+        text = sp.pretty(value, use_unicode=True)
+        if "\n" in text:
+            text = sp.sstr(value)
+        return text, sp.latex(value)
+    except Exception:  # noqa: BLE001 - shape of the exact-forms object unknown or changed
+        return None
+
+
+# ----------------------------------------------------------------------------------------
+# The explanations
+# ----------------------------------------------------------------------------------------
+
+def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True) -> Explanation:
+    """Explain step ``step_index`` of ``view.steps`` (``view`` defaults to ``run``).
+
+    Args:
+        run: a :class:`~autodiff_viz.core.passes.Run`.
+        step_index: index into the steps (negative counts from the end).
+        view: ``run.forward_mode(x)`` or ``run.paths(x)`` to explain those steps instead.
+        exact: also show exact forms of values when the symbolic layer is available.
+
+    Returns:
+        An :class:`Explanation` with ``title``, ``text`` and ``latex``.
+    """
+    source = run if view is None else view
+    steps: Sequence[Step] = source.steps
+    if not isinstance(step_index, (int, np.integer)) or isinstance(step_index, bool):
+        raise TypeError(f"step_index must be a whole number, got {step_index!r}")
+    n = len(steps)
+    if not -n <= step_index < n:
+        raise IndexError(f"step {step_index} out of range: there are {n} steps "
+                         f"(0 to {n - 1})")
+    step = steps[int(step_index)]
+    g: Graph = run.graph
+    if step.phase == "forward":
+        out = _forward(run, g, steps, step, exact)
+    elif step.phase == "backward":
+        out = _backward(g, steps, step)
+    elif step.phase == "tangent":
+        out = _tangent(g, steps, step)
+    elif step.phase in ("path", "sum"):
+        out = _path(g, source, steps, step)
+    else:
+        raise ValueError(f"unknown step phase {step.phase!r}")
+    if step.flags:
+        warn = " ".join(f"⚠ {f}." if not f.endswith(".") else f"⚠ {f}" for f in step.flags)
+        out = Explanation(out.title, f"{out.text} {warn}", f"{out.latex} {warn}")
+    return out
+
+
+def explain_all(run: Any, view: Any = None, *, exact: bool = True) -> list[Explanation]:
+    """:func:`explain` for every step, in order.
+
+    >>> from autodiff_viz.core import evaluate, from_text
+    >>> run = evaluate(from_text("log(x)*y"), {"x": 1, "y": 5})
+    >>> [e.title.split(" — ")[0] for e in explain_all(run)]
+    ['Forward pass', 'Forward pass', 'Backward pass', 'Backward pass', 'Backward pass', \
+'Backward pass']
+    """
+    return [explain(run, k, view, exact=exact) for k in range(len((view or run).steps))]
+
+
+def _position(steps: Sequence[Step], step: Step) -> tuple[int, int]:
+    """(1-based number of ``step`` within its phase, number of steps in that phase)."""
+    same = [s.index for s in steps if s.phase == step.phase]
+    return same.index(step.index) + 1, len(same)
+
+
+def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step,
+             exact: bool) -> Explanation:
+    k, total = _position(steps, step)
+    name = step.node
+    node = g.node(name)
+    formula = g.formula(node)
+    title = f"Forward pass — step {k} of {total}: {name} = {formula}"
+    ex = _exact_value(run, name, exact)
+    if ex is not None:
+        text = f"{name} = {formula} = {ex[0]} {_eq(step.value)} {fmt(step.value)}"
+        tex = (f"{_tex_name(name)} = {g.formula(node, 'latex')} = {ex[1]} "
+               f"{_tex_eq(step.value)} {_tex_num(step.value)}")
+    else:
+        text = f"{name} = {formula} {_eq(step.value)} {fmt(step.value)}"
+        tex = (f"{_tex_name(name)} = {g.formula(node, 'latex')} {_tex_eq(step.value)} "
+               f"{_tex_num(step.value)}")
+    parts, tparts = [text], [_math(tex)]
+    parents = [g.edges[e].parent for e in step.edges]
+    for e, p in zip(step.edges, step.partials, strict=True):
+        if p is None:
+            continue  # an edge from a constant carries no gradient
+        edge = g.edges[e]
+        which = f" (argument {edge.pos + 1})" if parents.count(edge.parent) > 1 else ""
+        rule = partial_formula(g, name, edge.pos)
+        trule = partial_formula(g, name, edge.pos, "latex")
+        lhs, tlhs = _d(name, edge.parent) + which, _tex_d(name, edge.parent)
+        if rule is not None and rule != fmt(p):
+            parts.append(f"{lhs} = {rule} {_eq(p)} {fmt(p)}")
+            tparts.append(_math(f"{tlhs} = {trule} {_tex_eq(p)} {_tex_num(p)}") + which)
+        else:
+            parts.append(f"{lhs} {_eq(p)} {fmt(p)}")
+            tparts.append(_math(f"{tlhs} {_tex_eq(p)} {_tex_num(p)}") + which)
+    return Explanation(title, "; ".join(parts), "; ".join(tparts))
+
+
+def _scalar(v: Any) -> bool:
+    return v is None or isinstance(v, (int, float, np.floating, np.integer))
+
+
+def _backward(g: Graph, steps: Sequence[Step], step: Step) -> Explanation:
+    k, total = _position(steps, step)
+    name, out = step.node, g.output.name
+    title = f"Backward pass — step {k} of {total}: {_d(out, name)}"
+    lhs, tlhs = _d(out, name), _tex_d(out, name)
+    if name == out:
+        text = f"{lhs} = 1: the seed (the output changes one-for-one with itself)"
+        tex = _math(f"{tlhs} = 1") + ": the seed (the output changes one-for-one with itself)"
+        return Explanation(title, text, tex)
+    cs = step.contributions
+    if not cs:
+        text = f"{lhs} = 0: {name} does not reach the output {out}"
+        return Explanation(title, text, _math(f"{tlhs} = 0") + f": {name} does not reach "
+                           f"the output {out}")
+    terms = " + ".join(f"{_d(out, c.other)}·{_d(c.other, name)}" for c in cs)
+    tterms = " + ".join(f"{_tex_d(out, c.other)} {_tex_d(c.other, name)}" for c in cs)
+    a = step.adjoint
+    if all(_scalar(c.factor) and _scalar(c.partial) for c in cs):
+        nums = " + ".join(f"{fmt(c.factor)}·{fmt(c.partial)}" for c in cs)
+        tnums = " + ".join(f"{_tex_num(c.factor)} \\cdot {_tex_num(c.partial)}" for c in cs)
+    else:  # arrays: each term is a vector-Jacobian product, show its result
+        nums = " + ".join(fmt(c.value) for c in cs)
+        tnums = " + ".join(_tex_num(c.value) for c in cs)
+    text = f"{lhs} = {terms} = {nums} {_eq(a)} {fmt(a)}"
+    tex = f"{tlhs} = {tterms} = {tnums} {_tex_eq(a)} {_tex_num(a)}"
+    if len(cs) > 1:
+        why = f" ({name} is used {len(cs)} times, so its adjoint sums {len(cs)} contributions)"
+        text, tex = text + why, _math(tex) + why
+    else:
+        tex = _math(tex)
+    return Explanation(title, text, tex)
+
+
+def _tangent(g: Graph, steps: Sequence[Step], step: Step) -> Explanation:
+    k, total = _position(steps, step)
+    name, wrt = step.node, step.wrt or "?"
+    title = f"Forward mode (tangents w.r.t. {wrt}) — step {k} of {total}: {_dd(name, wrt)}"
+    lhs, tlhs = _dd(name, wrt), _tex_dd(name, wrt)
+    t = step.tangent
+    if step.op == "input":
+        if name == wrt:
+            return Explanation(title, f"{lhs} = {fmt(t)}: the seed",
+                               _math(f"{tlhs} = {_tex_num(t)}") + ": the seed")
+        why = f": {name} is another input, it does not change with {wrt}"
+        return Explanation(title, f"{lhs} = {fmt(t)}{why}", _math(f"{tlhs} = {_tex_num(t)}")
+                           + why)
+    cs = step.contributions
+    terms = " + ".join(f"{_d(name, c.other)}·{_dd(c.other, wrt)}" for c in cs)
+    tterms = " + ".join(f"{_tex_d(name, c.other)} {_tex_dd(c.other, wrt)}" for c in cs)
+    if all(_scalar(c.factor) and _scalar(c.partial) for c in cs):
+        nums = " + ".join(f"{fmt(c.partial)}·{fmt(c.factor)}" for c in cs)
+        tnums = " + ".join(f"{_tex_num(c.partial)} \\cdot {_tex_num(c.factor)}" for c in cs)
+    else:
+        nums = " + ".join(fmt(c.value) for c in cs)
+        tnums = " + ".join(_tex_num(c.value) for c in cs)
+    text = f"{lhs} = {terms} = {nums} {_eq(t)} {fmt(t)}"
+    tex = f"{tlhs} = {tterms} = {tnums} {_tex_eq(t)} {_tex_num(t)}"
+    return Explanation(title, text, _math(tex))
+
+
+def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step) -> Explanation:
+    out, wrt = g.output.name, step.wrt or "?"
+    head = f"Paths from {wrt} to {out}"
+    lhs, tlhs = _d(out, wrt), _tex_d(out, wrt)
+    if step.phase == "sum":
+        cs = step.contributions
+        n = len(cs)
+        title = f"{head} — sum over {n} path{'s' if n != 1 else ''}: {lhs}"
+        if not cs:
+            why = f": no path leads from {wrt} to {out}"
+            return Explanation(title, f"{lhs} = 0{why}", _math(f"{tlhs} = 0") + why)
+        nums = " + ".join(fmt(c.value) for c in cs)
+        tnums = " + ".join(_tex_num(c.value) for c in cs)
+        a = step.adjoint
+        text = f"{lhs} = sum over the {n} path{'s' if n != 1 else ''} = {nums} {_eq(a)} {fmt(a)}"
+        tex = (_math(tlhs) + f" = sum over the {n} path{'s' if n != 1 else ''} = "
+               + _math(f"{tnums} {_tex_eq(a)} {_tex_num(a)}"))
+        return Explanation(title, text, tex)
+    j = step.path if step.path is not None else 0
+    n = sum(1 for s in steps if s.phase == "path")
+    edges = [g.edges[e] for e in step.edges]
+    route = " → ".join([edges[0].parent, *(e.child for e in edges)]) if edges else wrt
+    title = f"{head} — path {j + 1} of {n}: {route}"
+    terms = "·".join(_d(e.child, e.parent) for e in edges)
+    tterms = " ".join(_tex_d(e.child, e.parent) for e in edges)
+    nums = "·".join(fmt(p) for p in step.partials)
+    tnums = r" \cdot ".join(_tex_num(p) for p in step.partials)
+    a = step.adjoint
+    text = f"path {route}: {terms} = {nums} {_eq(a)} {fmt(a)}"
+    tex = f"path {route}: " + _math(f"{tterms} = {tnums} {_tex_eq(a)} {_tex_num(a)}")
+    return Explanation(title, text, tex)
