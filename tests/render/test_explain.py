@@ -1,0 +1,172 @@
+"""The explanation of each step, checked against the published worked example and sympy."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+
+import pytest
+import sympy as sp
+
+import autodiff_viz as adv
+from autodiff_viz.core.primitives import PRIMITIVES
+from autodiff_viz.render import explain as ex
+from autodiff_viz.render.explain import explain, explain_all
+
+PROGRAM = "a = log(x)\nb = a*y\nc = sqrt(b)\nf = c + b"
+L3 = math.log(3)
+# The published example (DESIGN.md), from its exact forms, independent of our engine.
+PUBLISHED = {
+    "a": L3, "b": 2 * L3, "c": math.sqrt(2 * L3), "f": math.sqrt(2 * L3) + 2 * L3,
+    "dc/db": 1 / (2 * math.sqrt(2 * L3)),
+    "adj_b": 1 + 1 / (2 * math.sqrt(2 * L3)),
+    "adj_a": 2 * (1 + 1 / (2 * math.sqrt(2 * L3))),
+    "dfdx": 1 / (3 * math.sqrt(2 * L3)) + 2 / 3,
+    "dfdy": math.sqrt(L3 / 8) + L3,
+}
+NUM = r"−?\d+(?:\.\d+)?(?:e−?\d+)?"
+
+
+@pytest.fixture
+def run():
+    return adv.graph(PROGRAM).evaluate(x=3, y=2)
+
+
+def numbers(text: str) -> list[float]:
+    return [float(s.replace("−", "-")) for s in re.findall(NUM, text)]
+
+
+def close(shown: float, truth: float) -> bool:
+    """A number shown with 4 significant digits matches the truth to that precision."""
+    return abs(shown - truth) <= 6e-4 * max(1.0, abs(truth))
+
+
+def result(text: str) -> float:
+    """The number after the last = or ≈ (the step's result)."""
+    tail = re.split(r"[=≈]", text.split(" (")[0])[-1]
+    return numbers(tail)[0]
+
+
+def test_forward_titles_and_values_match_the_published_example(run):
+    es = explain_all(run)
+    forward = [e for e in es if e.title.startswith("Forward pass")]
+    assert [e.title for e in forward] == [
+        "Forward pass — step 1 of 4: a = log(x)", "Forward pass — step 2 of 4: b = a·y",
+        "Forward pass — step 3 of 4: c = √b", "Forward pass — step 4 of 4: f = c + b"]
+    for e, name in zip(forward, "abcf", strict=True):
+        value_part = e.text.split(";")[0]
+        assert value_part.startswith(f"{name} = ")
+        assert close(result(value_part), PUBLISHED[name]), (e.text, PUBLISHED[name])
+    c = forward[2].text
+    assert "∂c/∂b = 1/(2√b)" in c
+    assert close(result(c), PUBLISHED["dc/db"])
+    b = forward[1].text  # ∂b/∂a = y = 2 and ∂b/∂y = a = log 3
+    assert "∂b/∂a = y = 2" in b
+    assert close(result(b.split(";")[2]), L3)
+
+
+def test_backward_b_sums_both_contributions(run):
+    step = next(s for s in run.steps if s.phase == "backward" and s.node == "b")
+    e = explain(run, step.index)
+    assert e.title.startswith("Backward pass — step 3 of 6")
+    assert "∂f/∂c·∂c/∂b" in e.text and "∂f/∂f·∂f/∂b" in e.text
+    terms = e.text.split(" = ")[2]  # "1·0.3373 + 1·1 ≈ 1.337"
+    (f1, p1), (f2, p2) = [numbers(t) for t in terms.split("≈")[0].split(" + ")]
+    assert (f1, f2, p2) == (1, 1, 1) and close(p1, PUBLISHED["dc/db"])
+    assert close(result(e.text), PUBLISHED["adj_b"])
+    assert "2 contributions" in e.text
+
+
+def test_backward_results_are_the_published_gradient(run):
+    by_node = {s.node: explain(run, s.index).text for s in run.steps if s.phase == "backward"}
+    assert by_node["f"].startswith("∂f/∂f = 1")
+    assert close(result(by_node["a"]), PUBLISHED["adj_a"])
+    assert close(result(by_node["x"]), PUBLISHED["dfdx"])
+    assert close(result(by_node["y"]), PUBLISHED["dfdy"])
+    assert "0.8915" in by_node["x"]
+
+
+def test_forward_mode_and_paths_views(run):
+    for wrt in ("x", "y"):
+        view = run.forward_mode(wrt)
+        last = explain(run, -1, view)
+        assert last.title.startswith(f"Forward mode (tangents w.r.t. {wrt})")
+        assert close(result(last.text), PUBLISHED[f"dfd{wrt}"])
+    paths = run.paths("x")
+    es = explain_all(run, paths)
+    assert len(es) == 3
+    assert es[0].title.endswith("x → a → b → c → f")
+    assert close(result(es[0].text), (1 / 3) * 2 * PUBLISHED["dc/db"])
+    assert close(result(es[1].text), 2 / 3)
+    assert "sum over 2 paths" in es[2].title
+    assert close(result(es[2].text), PUBLISHED["dfdx"])
+
+
+def test_latex_is_valid_mathtext(run):
+    """Every $...$ chunk parses with matplotlib's mathtext (an independent TeX reader)."""
+    from matplotlib.mathtext import MathTextParser
+
+    parser = MathTextParser("path")
+    views = [None, run.forward_mode("x"), run.paths("y")]
+    for view in views:
+        for e in explain_all(run, view):
+            chunks = re.findall(r"\$[^$]+\$", e.latex)
+            assert chunks and e.latex.count("$") % 2 == 0, e.latex
+            for chunk in chunks:
+                parser.parse(chunk.replace(r"\operatorname", r"\mathrm"))
+
+
+def _to_parser_syntax(template: str) -> str:
+    """Make a unicode display template readable by our text parser (test side only)."""
+    s = re.sub(r"√(\w+)", r"sqrt(\1)", template)
+    s = re.sub(r"(\d)([a-z(])", r"\1*\2", s)
+    s = re.sub(r"(tanh|tan)²\((\w+)\)", r"\1(\2)²", s)
+    return "0 + (" + s.replace("σ(", "sigmoid(") + ")"  # constants/inputs as expressions
+
+
+@pytest.mark.parametrize("op", sorted(ex._PARTIALS))
+def test_partial_templates_agree_with_sympy_diff(op):
+    row = PRIMITIVES[op]
+    syms = sp.symbols(f"p0:{row.arity}", positive=True)
+    names = [str(s) for s in syms]
+    rng = random.Random(op)
+    for pos, (uni, _tex, sym) in enumerate(ex._PARTIALS[op]):
+        truth = sp.diff(row.sympy(sp, *syms), syms[pos])
+        mine = sym(sp, *syms)
+        point = {s: rng.uniform(0.3, 1.4) for s in syms}
+        assert abs(float((truth - mine).subs(point))) < 1e-9, (op, pos)
+        if op in ("relu", "abs"):
+            continue  # their templates are prose (sign, a > 0), not expressions
+        text = _to_parser_syntax(uni.format(*names))
+        g = adv.graph(text)
+        at = {n: float(point[s]) for n, s in zip(names, syms, strict=True) if n in g.inputs}
+        assert abs(g.evaluate(**at).value - float(truth.subs(point))) < 1e-9, (op, uni)
+
+
+def test_partial_formula_for_repeated_argument_and_unknown_op():
+    g = adv.graph("x*x")
+    run = g.evaluate(x=3)
+    e = explain(run, 0)
+    assert "(argument 1)" in e.text and "(argument 2)" in e.text
+    assert ex.partial_formula(g, g.output.name, 0) == "x"
+
+
+def test_flags_are_shown():
+    run = adv.graph("sqrt(x)").evaluate(x=0)
+    assert "⚠" in explain(run, 0).text
+
+
+def test_bad_step_index_is_a_clear_error(run):
+    with pytest.raises(IndexError, match="10 steps"):
+        explain(run, 10)
+    with pytest.raises(TypeError, match="whole number"):
+        explain(run, 1.5)
+
+
+def test_format_numbers():
+    assert ex.fmt(1.0) == "1"
+    assert ex.fmt(-0.5) == "−0.5"
+    assert ex.fmt(float("inf")) == "∞"
+    assert ex.fmt([[1.0, 2.0], [3.0, 4.0]]) == "[[1, 2], [3, 4]]"
+    assert "shape 3×4" in ex.fmt([[0.0] * 4] * 3)
