@@ -15,6 +15,7 @@ from .core import (
     Step,
     TracingError,
 )
+from .core.arrays import affine, matmul, mean, mse, one_hot, softmax_cross_entropy, sum, transpose
 from .core.functions import (
     abs,
     cos,
@@ -35,7 +36,8 @@ __version__ = "0.1.0"
 
 __all__ = ["graph", "Graph", "Run", "Step", "ParseError", "TracingError", "GraphError",
            "DomainError", "InputError", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh",
-           "sigmoid", "relu", "abs", "square", "reciprocal", "neg"]
+           "sigmoid", "relu", "abs", "square", "reciprocal", "neg", "sum", "mean", "matmul",
+           "affine", "transpose", "mse", "softmax_cross_entropy", "one_hot"]
 
 _LAZY = {
     "Stepper": ("autodiff_viz.widgets", "Stepper"),
@@ -43,7 +45,8 @@ _LAZY = {
     "check": ("autodiff_viz.symbolic", "check"),
     "verify": ("autodiff_viz.symbolic", "verify"),
     "exercises": ("autodiff_viz.exercises", None),
-    "mlp": ("autodiff_viz.core.arrays", "mlp"),
+    "mlp": ("autodiff_viz.train", "mlp"),
+    "train": ("autodiff_viz.train", "train"),
 }
 
 
