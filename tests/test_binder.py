@@ -114,3 +114,25 @@ def test_repo2docker_check_notices_a_missing_postbuild(tmp_path):
     out = _repo2docker(tmp_path)
     assert '--file "binder/environment.yml"' in out
     assert "binder/postBuild" not in out
+
+
+def test_readme_badge_opens_lecture_1_in_jupyterlab():
+    readme = (ROOT / "README.md").read_text()
+    links = re.findall(r"\]\((https://mybinder\.org/v2/gh/[^)]+)\)", readme)
+    assert links, "README needs a Binder badge linking to mybinder.org"
+    repo_path, _, query = links[0].partition("?")
+    assert repo_path.endswith("/autodiff_viz/HEAD")
+    assert query.startswith("urlpath=lab/tree/"), "the badge should open JupyterLab"
+    notebook = query.removeprefix("urlpath=lab/tree/")
+    assert notebook == "notebooks/01_backprop_by_hand.ipynb"
+    assert (ROOT / notebook).exists()
+
+
+def test_readme_gives_the_two_local_commands_and_the_conda_route():
+    readme = (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("lab", "test"):
+        assert f"make {target}" in readme
+        assert re.search(rf"^{target}:", makefile, re.M), f"Makefile has no {target} target"
+    assert "conda env create -f environment.yml" in readme
+    assert "docs/stepper.png" in readme
