@@ -37,7 +37,7 @@ import numpy as np
 from .build import apply
 from .primitives import PRIMITIVES, Primitive, register, unbroadcast
 
-__all__ = ["sum", "mean", "matmul", "affine", "transpose", "mse", "softmax_cross_entropy",
+__all__ = ["sum", "mean", "matmul", "affine", "transpose", "sumsq", "mse", "softmax_cross_entropy",
            "one_hot", "jacobian_shape", "JacobianShape", "shape_text", "AXES", "ARRAY_OPS"]
 
 #: Axes a reduction may take (the axis is part of the op's name).
@@ -185,6 +185,18 @@ def _transpose_rule(pos: int, g: Any, args: tuple, out: Any) -> Any:
     return _transpose(g) if not _is_scalar(g) else g
 
 
+def _sumsq(a: Any) -> float:
+    return float(np.sum(np.multiply(a, a)))
+
+
+def _sumsq_vjp(pos: int, g: Any, args: tuple, out: Any) -> Any:
+    return 2.0 * g * args[0]
+
+
+def _sumsq_jvp(pos: int, t: Any, args: tuple, out: Any) -> float:
+    return float(np.sum(2.0 * np.multiply(args[0], t)))
+
+
 # --- losses ------------------------------------------------------------------------------
 
 def _mse(p: Any, t: Any) -> float:
@@ -271,6 +283,9 @@ _rows = [
     Primitive("transpose", 1, _transpose, (_S(lambda A, o: 1.0),),
               lambda sp, a: a, "{0}ᵀ", "{0}^{{\\top}}",
               vjp=_transpose_rule, jvp=_transpose_rule, doc="reverse the axes"),
+    Primitive("sumsq", 1, _sumsq, (_S(lambda A, o: 2.0 * A[0]),),
+              lambda sp, a: a ** 2, "‖{0}‖²", r"\lVert {0} \rVert^{{2}}",
+              vjp=_sumsq_vjp, jvp=_sumsq_jvp, doc="sum of squares (an L2 penalty)"),
     Primitive("mse", 2, _mse, (_S(lambda A, o: 2.0 * (A[0] - A[1])),
                                _S(lambda A, o: -2.0 * (A[0] - A[1]))),
               lambda sp, p, t: (p - t) ** 2, "mse({0}, {1})",
@@ -350,6 +365,15 @@ def transpose(x: Any) -> Any:
     (3, 1)
     """
     return apply("transpose", x)
+
+
+def sumsq(x: Any) -> Any:
+    """Sum of squares ``Σ x²`` (a number), e.g. an L2 penalty.
+
+    >>> sumsq([[1, 2], [3, 4]])
+    30.0
+    """
+    return apply("sumsq", x)
 
 
 def mse(prediction: Any, target: Any) -> Any:
