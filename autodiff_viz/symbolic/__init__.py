@@ -1,0 +1,56 @@
+"""The symbolic layer (sympy): exact forms, verification, the sympy builder, answer checking.
+
+``exact`` is both a module and callable: ``exact(run)`` returns the exact forms and
+``exact.steps_table(run)`` is the CLI's table. ``check`` (the answer checker) is loaded on
+first use.
+
+>>> from autodiff_viz.core import evaluate, from_text
+>>> run = evaluate(from_text("log(x)*y"), {"x": 3, "y": 2})
+>>> exact(run).grad
+{'x': 2/3, 'y': log(3)}
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from . import exact
+from .exact import (
+    Check,
+    Exact,
+    ExactTooLarge,
+    Report,
+    exact_number,
+    exact_tangents,
+    latex_of,
+    steps_table,
+    tamper,
+    unicode_of,
+    verify,
+)
+from .from_sympy import from_sympy
+
+__all__ = ["exact", "Exact", "ExactTooLarge", "exact_tangents", "exact_number", "verify",
+           "Report", "Check", "tamper", "steps_table", "latex_of", "unicode_of", "from_sympy",
+           "check"]
+
+#: Loaded on first use, so this package works before (or without) the checker modules.
+_LAZY = {"check": ("check", "check"), "Feedback": ("check", "Feedback"),
+         "parse_expression": ("parse", "parse_expression")}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attr = _LAZY[name]
+    try:
+        mod = importlib.import_module(f"{__name__}.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{module}":
+            raise
+        raise AttributeError(f"{__name__}.{name} is not available yet: the module "
+                             f"{__name__}.{module} is missing") from None
+    value = getattr(mod, attr)
+    globals()[name] = value
+    return value
