@@ -10,8 +10,8 @@ floats, so they are an independent check of the numbers: :func:`verify` compares
 (sqrt(2)*sqrt(log(3)), 1/(2*sqrt(b)))
 >>> ex.adjoint("x")
 sqrt(2)/(6*sqrt(log(3))) + 2/3
->>> unicode_of(ex.adjoint("y"))
-'√2·√log(3)/4 + log(3)'
+>>> unicode_of(ex.value("c")), unicode_of(ex.adjoint("x")), unicode_of(ex.adjoint("y"))
+('√(2·log(3))', '1/(3·√(2·log(3))) + 2/3', '√(2·log(3))/4 + log(3)')
 >>> verify(run).ok
 True
 """
@@ -335,6 +335,8 @@ class _UnicodePrinter(StrPrinter):
             return s
         if isinstance(e, sp.Function) or e.is_Function:
             return s
+        if e.is_Pow and (e.exp is sp.S.Half or (e.exp.is_Integer and e.exp > 1)):
+            return s
         return f"({s})"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
@@ -343,9 +345,42 @@ class _UnicodePrinter(StrPrinter):
             return "√" + self._wrap(b)
         if x.is_Rational and x.is_negative:
             return "1/" + self._wrap(b if x == -1 else sp.Pow(b, -x, evaluate=False))
+        base = self._wrap(b)
+        if b.is_Pow and not base.startswith("("):
+            base = f"({base})"
         if x.is_Integer and x > 1:
-            return self._wrap(b) + str(x).translate(_SUPERSCRIPT)
-        return self._wrap(b) + "^" + self._wrap(x)
+            return base + str(x).translate(_SUPERSCRIPT)
+        return base + "^" + self._wrap(x)
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        """Gather square roots: √2·√log(3) → √(2·log(3)); √2/(6·√log(3)) → 1/(3·√(2·log(3)))."""
+        coeff, factors = expr.as_coeff_mul()
+        up = [f.base for f in factors if f.is_Pow and f.exp == sp.S.Half]
+        down = [f.base for f in factors if f.is_Pow and f.exp == -sp.S.Half]
+        if len(up) + len(down) < 2 or not coeff.is_Rational:
+            return super()._print_Mul(expr)
+        if up and down and all(b.is_Integer and b > 0 for b in up):
+            k = sp.Mul(*up)
+            coeff, down, up = coeff * k, [*up, *down], []
+        rest = [f for f in factors if not (f.is_Pow and f.exp in (sp.S.Half, -sp.S.Half))]
+        num = [f for f in rest if not (f.is_Pow and f.exp.is_negative)]
+        den = [f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False)
+               for f in rest if f.is_Pow and f.exp.is_negative]
+        sign = "-" if coeff < 0 else ""
+        p, q = abs(coeff.p), coeff.q
+        top = ([str(p)] if p != 1 else []) + [self._factor(f) for f in num]
+        if up:
+            top.append("√" + self._wrap(sp.Mul(*up)))
+        bottom = ([str(q)] if q != 1 else []) + [self._factor(f) for f in den]
+        if down:
+            bottom.append("√" + self._wrap(sp.Mul(*down)))
+        text = "*".join(top) or "1"
+        if bottom:
+            text += "/" + (bottom[0] if len(bottom) == 1 else "(" + "*".join(bottom) + ")")
+        return sign + text
+
+    def _factor(self, e: sp.Basic) -> str:
+        return f"({self._print(e)})" if e.is_Add else self._print(e)
 
     def _print_Pi(self, expr: Any) -> str:
         return "π"
@@ -354,7 +389,7 @@ class _UnicodePrinter(StrPrinter):
         return "e"
 
     def _print_Heaviside(self, expr: Any) -> str:
-        return f"H({self._print(expr.args[0])})"
+        return f"step({self._print(expr.args[0])})"
 
     def _print_sign(self, expr: Any) -> str:
         return f"sgn({self._print(expr.args[0])})"
@@ -607,7 +642,7 @@ def steps_table(run: Run, exact: bool = True) -> str:
     >>> table = steps_table(run)
     >>> print(next(line for line in table.splitlines() if "b̄ =" in line))
     ... # doctest: +NORMALIZE_WHITESPACE
-    6  backward  b  b̄ = c̄·∂c/∂b + f̄·∂f/∂b = 1·0.3373 + 1·1 = 1.337  1.33731  √2/(4·√log(3)) + 1
+    6  backward  b  b̄ = c̄·∂c/∂b + f̄·∂f/∂b = 1·0.3373 + 1·1 = 1.337  1.33731  1/(2·√(2·log(3))) + 1
     """
     g = run.graph
     ex: Exact | None = None
