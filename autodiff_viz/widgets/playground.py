@@ -1,0 +1,184 @@
+"""``Playground``: type an expression or a short program, press Enter, step through it.
+
+A wrong text never costs the student the graph on show: the parser's message appears in
+the widget and the previous stepper stays.
+
+>>> from autodiff_viz.widgets import Playground
+>>> pg = Playground("sqrt(log(x)*y) + log(x)*y", at="x=3, y=2")
+>>> round(pg.stepper.run.grad["x"], 4)
+0.8915
+>>> pg.build("log(x")
+False
+>>> pg.message.splitlines()[0]
+"⚠ line 1, column 4: unbalanced brackets: 1 '(' but 0 ')'"
+>>> round(pg.stepper.run.grad["x"], 4)
+0.8915
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as w
+
+from ..core import Graph, from_text
+from ..core.build import ParseError
+from ..core.graph import GraphError
+from ..core.passes import DomainError, InputError
+from ..core.primitives import UnknownPrimitive
+from ._frames import LABELS
+from .stepper import MODES, Stepper, _classes
+
+__all__ = ["Playground", "parse_at"]
+
+_EXAMPLE = "sqrt(log(x)*y) + log(x)*y"
+_HELP = ("Type an expression such as <code>sqrt(log(x)*y) + log(x)*y</code> or a program "
+         "such as <code>a = log(x); b = a*y; c = sqrt(b); f = c + b</code>, give the inputs "
+         "(<code>x=3, y=2</code>) and press Enter.")
+
+
+def parse_at(text: str) -> dict[str, float]:
+    """Input values from text such as ``"x=3, y=2"`` (numbers only; nothing is evaluated).
+
+    >>> parse_at("x=3, y = 2.5")
+    {'x': 3.0, 'y': 2.5}
+    >>> parse_at("x=three")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'three' is not a number (in 'x=three'); write the inputs as x=3, y=2
+    """
+    out: dict[str, float] = {}
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name, eq, value = part.partition("=")
+        name, value = name.strip(), value.strip()
+        if not eq or not name.isidentifier():
+            raise ValueError(f"cannot read {part!r}; write the inputs as x=3, y=2")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number (in {part!r}); write the inputs as "
+                             "x=3, y=2") from None
+    return out
+
+
+class Playground(w.VBox):
+    """A text box for an expression or program, a box for the inputs, and a Stepper below.
+
+    Args:
+        text: the starting expression or program (built at once when given).
+        at: starting input values, as text (``"x=3, y=2"``) or a mapping.
+        mode: the Stepper's starting mode (see :class:`Stepper`).
+        labels: the Stepper's label style.
+
+    Inputs not given are set to 1. A wrong text or input shows a message and keeps the
+    previous stepper.
+    """
+
+    def __init__(self, text: str = _EXAMPLE, at: str | Mapping[str, Any] = "x=3, y=2", *,
+                 mode: str = "reverse", labels: str = "numeric") -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+        if labels not in LABELS:
+            raise ValueError(f"labels must be one of {', '.join(LABELS)}; got {labels!r}")
+        if not isinstance(at, str):
+            at = ", ".join(f"{k}={v}" for k, v in dict(at).items())
+        self._mode, self._labels = mode, labels
+        self.stepper: Stepper | None = None
+        self._muted = False
+        self.graph: Graph | None = None
+        self._source = _classes(w.Text(text, description="f =", continuous_update=False,
+                                       placeholder=_EXAMPLE,
+                                       layout=w.Layout(width="100%")), "adv-source")
+        self._at = _classes(w.Text(at, description="at", continuous_update=False,
+                                   placeholder="x=3, y=2", layout=w.Layout(width="20em")),
+                            "adv-at")
+        self._build = _classes(w.Button(description="Build", button_style="primary",
+                                        tooltip="build the graph (or press Enter)"),
+                               "adv-build")
+        self._message = _classes(w.HTML(""), "adv-message", "adv-error")
+        self._slot = _classes(w.VBox([]), "adv-slot")
+        self._build.on_click(lambda _: self.build())
+        self._source.observe(lambda _: self.build(), "value")
+        self._at.observe(lambda _: self.build(), "value")
+        super().__init__([w.HTML(_HELP), self._source, w.HBox([self._at, self._build]),
+                          self._message, self._slot])
+        self.add_class("adv-playground")
+        if text.strip():
+            self.build()
+
+    @property
+    def message(self) -> str:
+        """The message on show (empty when the last build worked), as plain text."""
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", "", self._message.value))
+
+    @property
+    def text(self) -> str:
+        return self._source.value
+
+    def build(self, text: str | None = None, at: str | None = None) -> bool:
+        """Build a Stepper from the text (and inputs); True if it worked.
+
+        On failure the message is shown and the previous stepper stays.
+        """
+        if self._muted:
+            return False
+        self._muted = True
+        try:
+            if text is not None:
+                self._source.value = text
+            if at is not None:
+                self._at.value = at
+        finally:
+            self._muted = False
+        source = self._source.value
+        try:
+            graph = from_text(source)
+        except (ParseError, GraphError, UnknownPrimitive) as exc:
+            self._show_error(str(exc), source, getattr(exc, "line", None),
+                             getattr(exc, "col", None))
+            return False
+        try:
+            values = parse_at(self._at.value)
+            unknown = [n for n in values if n not in graph.inputs]
+            if unknown:
+                raise ValueError(f"{', '.join(unknown)} is not an input of this graph; its "
+                                 f"inputs are {', '.join(graph.inputs) or '(none)'}")
+            missing = [n for n in graph.inputs if n not in values]
+            values.update({n: 1.0 for n in missing})
+            old = self.stepper
+            if old is not None:
+                self._mode, self._labels = old.mode, old.labels
+            stepper = Stepper(graph, values, mode=self._mode, labels=self._labels)
+        except (ValueError, DomainError, InputError) as exc:
+            self._show_error(str(exc))
+            return False
+        if old is not None:
+            old.close()
+        self.graph, self.stepper = graph, stepper
+        self._slot.children = [stepper]
+        note = (f"{', '.join(missing)} not given: using 1. " if missing else "")
+        self._message.value = html.escape(note)
+        return True
+
+    def _show_error(self, message: str, source: str = "", line: int | None = None,
+                    col: int | None = None) -> None:
+        body = html.escape(message)
+        if line is not None and col is not None and source:
+            lines = source.splitlines() or [source]
+            if 1 <= line <= len(lines):
+                caret = " " * max(col - 1, 0) + "^"
+                body += ("\n<pre>" + html.escape(lines[line - 1]) + "\n" + caret + "</pre>")
+        kept = " The previous graph is still shown." if self.stepper is not None else ""
+        self._message.value = f"<b>⚠</b> {body}{html.escape(kept)}"
+
+    def close(self) -> None:
+        if self.stepper is not None:
+            self.stepper.close()
+        super().close()
