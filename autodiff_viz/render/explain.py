@@ -9,10 +9,11 @@ of it) into an :class:`Explanation`. The stepper widget and the HTML export both
 >>> e.title
 'Forward pass — step 3 of 4: c = √b'
 >>> e.text
-'c = √b ≈ 1.482; ∂c/∂b = 1/(2√b) ≈ 0.3373'
->>> print(explain(run, 6).text.replace(" (", "\\n("))
+'c = √b = √(2·log(3)) ≈ 1.482; ∂c/∂b = 1/(2√b) ≈ 0.3373'
+>>> print(explain(run, 6).text.replace(" (", "\\n(").replace("; ", "\\n"))
 ∂f/∂b = ∂f/∂c·∂c/∂b + ∂f/∂f·∂f/∂b = 1·0.3373 + 1·1 ≈ 1.337
 (b is used 2 times, so its adjoint sums 2 contributions)
+exactly 1/(2·√(2·log(3))) + 1
 """
 
 from __future__ import annotations
@@ -181,46 +182,36 @@ def partial_formula(graph: Graph, node: str, pos: int, style: str = "unicode") -
 
 
 def _exact_forms(run: Any) -> Any:
-    """Exact sympy forms of a run when the symbolic layer offers them (else None)."""
-    cache = getattr(run, "_adv_exact_cache", None)
-    if cache is not None:
-        return cache[0]
-    forms = None
+    """Exact sympy forms of a run (``symbolic.exact``), or None when unavailable."""
     try:
-        from ..symbolic import exact  # optional: written by another part of the project
-    except ImportError:
-        exact = None
-    if exact is not None:
-        try:
-            forms = exact(run)
-        except Exception:  # noqa: BLE001 - exact forms are a bonus, never an error here
-            forms = None
+        from ..symbolic import exact
+    except ImportError:  # the symbolic layer is optional here
+        return None
     try:
-        run._adv_exact_cache = (forms,)
-    except AttributeError:
-        pass
-    return forms
+        return exact(run)
+    except Exception:  # noqa: BLE001 - arrays, huge graphs: exact forms are a bonus only
+        return None
 
 
-def _exact_value(run: Any, node: str, exact: bool) -> tuple[str, str] | None:
-    """(unicode, latex) of the exact value of ``node`` if it is worth showing."""
+def _exact_text(run: Any, kind: str, node: str, exact: bool) -> tuple[str, str] | None:
+    """(unicode, latex) of the exact value or adjoint of ``node`` when short and not just a
+    number (then it adds nothing to the decimal)."""
     if not exact:
         return None
     forms = _exact_forms(run)
     if forms is None:
         return None
     try:
-        value = forms.value(node) if callable(getattr(forms, "value", None)) else \
-            forms.values[run.graph.index(node)]
-        import sympy as sp
+        from ..symbolic import latex_of, unicode_of
 
-        if value is None or value.is_Number or len(sp.sstr(value)) > 40:
+        e = forms.value(node) if kind == "value" else forms.adjoint(node)
+        if e is None or e.is_Integer or e.is_Float:
             return None
-        text = sp.pretty(value, use_unicode=True)
-        if "\n" in text:
-            text = sp.sstr(value)
-        return text, sp.latex(value)
-    except Exception:  # noqa: BLE001 - shape of the exact-forms object unknown or changed
+        text = unicode_of(e)
+        if len(text) > 40:
+            return None
+        return text, latex_of(e)
+    except Exception:  # noqa: BLE001 - a printing problem must not break the explanation
         return None
 
 
@@ -253,7 +244,7 @@ def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True) 
     if step.phase == "forward":
         out = _forward(run, g, steps, step, exact)
     elif step.phase == "backward":
-        out = _backward(g, steps, step)
+        out = _backward(run, g, steps, step, exact)
     elif step.phase == "tangent":
         out = _tangent(g, steps, step)
     elif step.phase in ("path", "sum"):
@@ -291,7 +282,7 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step,
     node = g.node(name)
     formula = g.formula(node)
     title = f"Forward pass — step {k} of {total}: {name} = {formula}"
-    ex = _exact_value(run, name, exact)
+    ex = _exact_text(run, "value", name, exact)
     if ex is not None:
         text = f"{name} = {formula} = {ex[0]} {_eq(step.value)} {fmt(step.value)}"
         tex = (f"{_tex_name(name)} = {g.formula(node, 'latex')} = {ex[1]} "
@@ -323,7 +314,8 @@ def _scalar(v: Any) -> bool:
     return v is None or isinstance(v, (int, float, np.floating, np.integer))
 
 
-def _backward(g: Graph, steps: Sequence[Step], step: Step) -> Explanation:
+def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step,
+              exact: bool) -> Explanation:
     k, total = _position(steps, step)
     name, out = step.node, g.output.name
     title = f"Backward pass — step {k} of {total}: {_d(out, name)}"
@@ -347,12 +339,13 @@ def _backward(g: Graph, steps: Sequence[Step], step: Step) -> Explanation:
         nums = " + ".join(fmt(c.value) for c in cs)
         tnums = " + ".join(_tex_num(c.value) for c in cs)
     text = f"{lhs} = {terms} = {nums} {_eq(a)} {fmt(a)}"
-    tex = f"{tlhs} = {tterms} = {tnums} {_tex_eq(a)} {_tex_num(a)}"
+    tex = _math(f"{tlhs} = {tterms} = {tnums} {_tex_eq(a)} {_tex_num(a)}")
     if len(cs) > 1:
         why = f" ({name} is used {len(cs)} times, so its adjoint sums {len(cs)} contributions)"
-        text, tex = text + why, _math(tex) + why
-    else:
-        tex = _math(tex)
+        text, tex = text + why, tex + why
+    ex = _exact_text(run, "adjoint", name, exact)
+    if ex is not None and _is_rounded(a):
+        text, tex = text + f"; exactly {ex[0]}", tex + "; exactly " + _math(ex[1])
     return Explanation(title, text, tex)
 
 

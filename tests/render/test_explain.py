@@ -44,7 +44,7 @@ def close(shown: float, truth: float) -> bool:
 
 def result(text: str) -> float:
     """The number after the last = or ≈ (the step's result)."""
-    tail = re.split(r"[=≈]", text.split(" (")[0])[-1]
+    tail = re.split(r"[=≈]", text.split(" (")[0].split("; exactly")[0])[-1]
     return numbers(tail)[0]
 
 
@@ -170,3 +170,17 @@ def test_format_numbers():
     assert ex.fmt(float("inf")) == "∞"
     assert ex.fmt([[1.0, 2.0], [3.0, 4.0]]) == "[[1, 2], [3, 4]]"
     assert "shape 3×4" in ex.fmt([[0.0] * 4] * 3)
+
+
+def test_exact_forms_are_shown_and_right(run):
+    """The exact adjoint after 'exactly', read back by our own parser, is the published one."""
+    pytest.importorskip("autodiff_viz.symbolic")
+    texts = {s.node: explain(run, s.index).text for s in run.steps if s.phase == "backward"}
+    for node, truth in (("x", PUBLISHED["dfdx"]), ("y", PUBLISHED["dfdy"]),
+                        ("b", PUBLISHED["adj_b"])):
+        exact_text = texts[node].split("exactly ")[1]
+        assert abs(adv.graph(exact_text).evaluate().value - truth) < 1e-12, exact_text
+    c = explain(run, 2).text  # c = √b = √(2·log(3)) ≈ 1.482
+    exact_c = c.split(" = ")[2].split(" ≈")[0]
+    assert abs(adv.graph(exact_c).evaluate().value - PUBLISHED["c"]) < 1e-12
+    assert "exactly" not in explain(run, 2, exact=False).text
