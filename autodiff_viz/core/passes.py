@@ -201,7 +201,7 @@ def forward(graph: Graph, inputs: Mapping[str, Any]) -> Forward:
     flags: dict[int, tuple[str, ...]] = {}
     table = PRIMITIVES
     i = 0
-    with np.errstate(all="raise"):
+    with np.errstate(all="raise", under="ignore"):  # underflow to 0 is fine (exp(-800))
         while i < n:
             i = _forward_from(i, nodes, in_edges, needs, values, partials, flags, bound, table)
     # float arithmetic such as a*b overflows to inf without raising: find the first such node
