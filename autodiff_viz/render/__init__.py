@@ -1,0 +1,19 @@
+"""Rendering: runs to Graphviz figures and SVG frames on one layout that never moves.
+
+- :func:`draw`: a ``graphviz.Digraph`` of the state after a step (numeric, symbolic or both
+  labels; forward-mode and paths views on the same layout);
+- :func:`frames`: one SVG per step, from one layout and one Graphviz process;
+- :func:`draw_structure`: names and operations only;
+- :func:`save` (``.svg``, ``.png``, ``.pdf``, ``.dot``) and :func:`export_html` (one
+  self-contained page with every frame and a plain-JavaScript stepper).
+
+Without Graphviz, :class:`DotNotFound` says how to install it; ``draw(...).source`` still
+works. Graphs above :data:`MAX_NODES` nodes are refused with advice to collapse them.
+"""
+
+from .draw import Figure, draw, draw_structure, frames, layout
+from .errors import MAX_NODES, DotNotFound, RenderError, StepError
+from .export import export_html, save
+
+__all__ = ["draw", "frames", "draw_structure", "save", "export_html", "layout", "Figure",
+           "RenderError", "DotNotFound", "StepError", "MAX_NODES"]

@@ -1,0 +1,85 @@
+"""Text of the labels: numbers at a fixed precision, array shapes, adjoint notation.
+
+>>> number(3.6795283847037306), number(0.89154184520737), number(1.4691882405099876)
+('3.680', '0.8915', '1.469')
+>>> number(1.0), number(-2.0), number(None), number(float("-inf")), number(123456.7)
+('1', '−2', '?', '−∞', '1.235e+05')
+>>> import numpy as np
+>>> number(np.zeros((4, 3))), number(np.float64(0.5)), number(-0.25), number(1e-12)
+('4×3', '0.5', '−0.25', '1e−12')
+>>> d("f", "b"), bar("b"), skeleton("∂f/∂b = 1.337")
+('∂f/∂b', 'b̄', '∂f/∂b = 0.000')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+__all__ = ["number", "is_array", "d", "bar", "skeleton", "dot_quote", "truncate"]
+
+_DIGITS = re.compile(r"[0-9]")
+
+
+def is_array(v: Any) -> bool:
+    """True for numpy arrays with at least one dimension (shown by their shape)."""
+    return getattr(v, "ndim", 0) >= 1
+
+
+def number(v: Any, digits: int = 4) -> str:
+    """A number for a label: whole numbers without a point, others with ``digits``
+    significant digits (a rounded number keeps its last digit: ``3.680``), and a real minus
+    sign, as in :func:`autodiff_viz.render.explain.fmt`.
+
+    Arrays show their shape (``4×3``); ``None`` (not known) shows ``?``.
+    """
+    if v is None:
+        return "?"
+    if is_array(v):
+        return "×".join(str(int(s)) for s in v.shape)
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if x.is_integer() and abs(x) < 1e6:
+        text = str(int(x))
+    else:
+        text = f"{x:.{digits}g}"
+        if float(text) != x and 1e-4 <= abs(x) < 1e6:
+            text = f"{x:#.{digits}g}"
+    return text.replace("-", "−")
+
+
+def d(top: str, bottom: str) -> str:
+    """The partial-derivative symbol ``∂top/∂bottom``."""
+    return f"∂{top}/∂{bottom}"
+
+
+def bar(name: str) -> str:
+    """Adjoint notation: the name with a combining macron (``b̄``)."""
+    return name + "\u0304"
+
+
+def skeleton(text: str) -> str:
+    """The text with every digit replaced by ``0``: same width, independent of the values."""
+    return _DIGITS.sub("0", text)
+
+
+def truncate(text: str, limit: int = 48) -> str:
+    """Shorten very long (symbolic) text with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def dot_quote(text: str) -> str:
+    """A DOT double-quoted string; line breaks become centred ``\\n`` escapes.
+
+    >>> dot_quote('say "hi"\\nthere')
+    '"say \\\\"hi\\\\"\\\\nthere"'
+    """
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "")
+    return '"' + text.replace("\n", "\\n") + '"'

@@ -1,0 +1,382 @@
+"""What a drawing shows after a step: the text lines and the state of every node and edge.
+
+A :class:`Scene` is plain data (no Graphviz): :mod:`.dot` turns it into DOT. Every node has a
+fixed number of text lines (header, value, derivative, and for a node with several out-edges
+the sum of its contributions), so a frame never needs more room than the layout gave it.
+
+>>> from autodiff_viz.core import evaluate, from_text
+>>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"), {"x": 3, "y": 2})
+>>> s = scene(run, step=6)
+>>> s.nodes[3].lines
+('b = a·y', 'b = 2.197', '∂f/∂b = 1.337', 'b̄ = 0.3373·1 + 1·1')
+>>> s.current.node, [s.edges[e].state for e in (3, 5)]
+('b', ['read', 'read'])
+>>> scene(run, step=0).nodes[4].lines, scene(run, step=0).edges[3].label
+(('c = √b', ' ', ' '), ' ')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.passes import Paths, Run, Step, TangentRun
+from .errors import RenderError, StepError
+from .fmt import bar, d, is_array, number, skeleton, truncate
+
+__all__ = ["NodeView", "EdgeView", "Scene", "Texts", "scene", "layout_lines", "LABELS",
+           "view_steps", "BLANK"]
+
+LABELS = ("numeric", "symbolic", "both")
+#: An empty text line that still takes its slot (Graphviz drops truly empty lines).
+BLANK = " "
+#: Numbers in layout text are at least this wide, so most input values give the same layout.
+_MIN_NUMBER = "0.0000"
+#: Path products are not enumerated for the layout: reserve the widest number text.
+_WIDEST_NUMBER = "-0.0000000"
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """One node of a scene.
+
+    Attributes:
+        index: node index in the graph.
+        name: node name.
+        kind: ``"input"``, ``"const"`` or ``"op"``.
+        output: whether this is the graph's output.
+        lines: the text lines (always the same count for a given node).
+        state: ``"unknown"``, ``"value"``, ``"adjoint"``, ``"tangent"`` or ``"path"``.
+        current: whether the current step computes this node.
+    """
+
+    index: int
+    name: str
+    kind: str
+    output: bool
+    lines: tuple[str, ...]
+    state: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class EdgeView:
+    """One edge of a scene; ``state`` is ``"unknown"``, ``"known"``, ``"read"`` or ``"path"``."""
+
+    index: int
+    src: int
+    dst: int
+    label: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything one frame shows. ``current`` is the highlighted step (None: final state)."""
+
+    nodes: tuple[NodeView, ...]
+    edges: tuple[EdgeView, ...]
+    current: Step | None
+    phase: str
+
+
+def _check_labels(labels: str) -> None:
+    if labels not in LABELS:
+        raise RenderError(f"labels must be one of {', '.join(map(repr, LABELS))}; "
+                          f"got {labels!r}")
+
+
+class Texts:
+    """The label text of every value, partial, adjoint and tangent of one run.
+
+    ``layout=True`` gives the text used to size the layout: digits become ``0`` and short
+    numbers are padded, so runs of one graph at different inputs usually share a layout.
+    """
+
+    def __init__(self, run: Run, labels: str = "numeric", digits: int = 4,
+                 layout: bool = False) -> None:
+        _check_labels(labels)
+        self.run, self.graph, self.labels, self.digits = run, run.graph, labels, digits
+        self.layout = layout
+        self.exact = _exact(run) if labels != "numeric" else None
+        g = self.graph
+        self.multi = tuple(g.needs_grad[i] and len(g.out_edges[i]) >= 2
+                           for i in range(len(g.nodes)))
+
+    # numbers ---------------------------------------------------------------------------
+    def num(self, v: Any, pad: bool = True) -> str:
+        text = number(v, self.digits)
+        if not self.layout:
+            return text
+        text = skeleton(text)
+        short = pad and len(text) < len(_MIN_NUMBER) and not is_array(v)
+        return _MIN_NUMBER if short else text
+
+    def _sym(self, expr: Any) -> str:
+        from ..symbolic import unicode_of
+
+        text = truncate(unicode_of(expr))
+        return skeleton(text) if self.layout else text
+
+    def _value_part(self, v: Any, expr: Any) -> str:
+        """Right-hand side for numeric / symbolic / both."""
+        if self.exact is None or expr is None:
+            return self.num(v)
+        if self.labels == "symbolic":
+            return self._sym(expr)
+        sym, num = self._sym(expr), self.num(v)
+        return sym if sym == num else f"{sym} ≈ {num}"
+
+    # lines -----------------------------------------------------------------------------
+    def header(self, i: int) -> str:
+        g = self.graph
+        node = g.nodes[i]
+        if node.op == "const":
+            return g.formula(node)
+        text = f"{node.name} (input)" if node.op == "input" else g.describe(node)
+        return text + " (output)" if i == g.output_index and node.op != "input" else text
+
+    def value(self, i: int) -> str:
+        g, v = self.graph, self.run.values[i]
+        name = g.nodes[i].name
+        if is_array(v):
+            return f"{name}: {self.num(v)}"
+        expr = self.exact.values[i] if self.exact is not None else None
+        return f"{name} = {self._value_part(v, expr)}"
+
+    def adjoint(self, i: int) -> str:
+        g, v = self.graph, self.run.adjoints[i]
+        top, name = g.output.name, g.nodes[i].name
+        if is_array(v):
+            return f"{d(top, name)}: {self.num(v)}"
+        expr = self.exact.adjoints[i] if self.exact is not None else None
+        return f"{d(top, name)} = {self._value_part(v, expr)}"
+
+    def tangent(self, i: int, view: TangentRun) -> str:
+        v, name = view.tangents[i], self.graph.nodes[i].name
+        if is_array(v):
+            return f"{d(name, view.wrt)}: {self.num(v)}"
+        expr = None
+        if self.exact is not None and view.direction is None:
+            expr = self.exact.tangent(name, view.wrt)
+        return f"{d(name, view.wrt)} = {self._value_part(v, expr)}"
+
+    def partial(self, e: int) -> str:
+        g, p = self.graph, self.run.partials[e]
+        edge = g.edges[e]
+        if g.nodes[edge.src].op == "const":
+            return BLANK  # no derivative with respect to a constant
+        symbol = d(edge.child, edge.parent)
+        if p is None or is_array(p):
+            return symbol
+        if self.exact is None:
+            return f"{symbol} = {self.num(p)}"
+        formula = self.exact.formulas[e]
+        if formula is None:
+            return f"{symbol} = {self.num(p)}"
+        text = self._sym(formula)
+        if self.labels == "symbolic":
+            return f"{symbol} = {text}"
+        num = self.num(p)
+        return f"{symbol} = {text}" if text == num else f"{symbol} = {text} = {num}"
+
+    def contributions(self, step: Step) -> str:
+        """``b̄ = 0.3373·1 + 1·1``: each term is (local partial)·(child's adjoint)."""
+        if not step.contributions or any(is_array(c.value) for c in step.contributions):
+            return BLANK
+        terms = " + ".join(f"{self.num(c.partial, False)}·{self.num(c.factor, False)}"
+                           for c in step.contributions)
+        return f"{bar(step.node)} = {terms}"
+
+    def path_product(self, step: Step, view: Paths) -> str:
+        text = _WIDEST_NUMBER if self.layout else self.num(step.adjoint)
+        j = len(view.paths) if self.layout else (step.path or 0) + 1
+        return f"∏ path {j} = {text}"
+
+
+def _exact(run: Run) -> Any:
+    """Exact forms for symbolic labels, with a clear error when they cannot be made."""
+    try:
+        from ..symbolic import exact
+    except ImportError as exc:  # pragma: no cover - symbolic is part of the package
+        raise RenderError("symbolic labels need autodiff_viz.symbolic (sympy); use "
+                          "labels='numeric'") from exc
+    try:
+        return exact(run)
+    except (NotImplementedError, ValueError) as exc:
+        raise RenderError(f"symbolic labels are not available for this run: {exc}. "
+                          "Use labels='numeric'.") from exc
+
+
+# ----------------------------------------------------------------------------------------
+# Scenes
+# ----------------------------------------------------------------------------------------
+
+def view_steps(run: Run, view: Any = None) -> Sequence[Step]:
+    """The steps a drawing replays: ``view.steps`` for a forward-mode or paths view."""
+    if view is None:
+        return run.steps
+    if not isinstance(view, (TangentRun, Paths)):
+        raise RenderError(f"view must be run.forward_mode(name) or run.paths(name); got "
+                          f"{type(view).__name__}")
+    if view.run is not run and view.graph is not run.graph:
+        raise RenderError("view belongs to a different graph; make it from this run: "
+                          "run.forward_mode(name) or run.paths(name)")
+    return view.steps
+
+
+def _resolve(steps: Sequence[Step], step: int | None) -> int | None:
+    if step is None:
+        return None
+    if isinstance(step, bool) or not isinstance(step, int):
+        raise RenderError(f"step must be an integer step number or None; got {step!r}")
+    n = len(steps)
+    k = step + n if step < 0 else step
+    if not 0 <= k < n:
+        raise StepError(f"step {step} is out of range: there are {n} steps (0 to {n - 1}, "
+                        "or None for the final state)")
+    return k
+
+
+class _Script:
+    """When each node learns its value / adjoint / tangent (step index; -1: from the start)."""
+
+    def __init__(self, steps: Sequence[Step], graph: Any) -> None:
+        n = len(graph.nodes)
+        never = len(steps) + 1
+        self.first = [-1 if graph.nodes[i].op in ("input", "const") else never
+                      for i in range(n)]
+        self.second = [never] * n
+        for s in steps:
+            i = graph.index(s.node)
+            if s.phase == "forward":
+                self.first[i] = s.index
+            elif s.phase in ("backward", "tangent"):
+                self.second[i] = s.index
+
+
+def scene(run: Run, step: int | None = None, labels: str = "numeric", view: Any = None,
+          texts: Texts | None = None, _script: _Script | None = None) -> Scene:
+    """The scene after step ``step`` of ``(view or run).steps`` (None: the final state)."""
+    steps = view_steps(run, view)
+    k = _resolve(steps, step)
+    texts = texts or Texts(run, labels)
+    script = _script or _Script(steps, run.graph)
+    if isinstance(view, Paths):
+        return _paths_scene(run, view, steps, k, texts)
+    g = run.graph
+    kk = len(steps) - 1 if k is None else k
+    current = steps[k] if k is not None else None
+    tangent = isinstance(view, TangentRun)
+    read = set(current.edges) if current is not None else set()
+    nodes = []
+    for node in g.nodes:
+        i = node.index
+        lines = [texts.header(i)]
+        if node.op == "const":
+            nodes.append(NodeView(i, node.name, "const", i == g.output_index, tuple(lines),
+                                  "value"))
+            continue
+        known = tangent or script.first[i] <= kk
+        second = script.second[i] <= kk
+        lines.append(texts.value(i) if known else BLANK)
+        state = "value" if known else "unknown"
+        if tangent:
+            lines.append(texts.tangent(i, view) if second else BLANK)
+            state = "tangent" if second else state
+        else:
+            lines.append(texts.adjoint(i) if second else BLANK)
+            state = "adjoint" if second else state
+        if texts.multi[i]:
+            lines.append(texts.contributions(steps[script.second[i]])
+                         if second and not tangent else BLANK)
+        is_current = current is not None and current.node == node.name
+        nodes.append(NodeView(i, node.name, node.op if node.op == "input" else "op",
+                              i == g.output_index, tuple(lines), state, is_current))
+    edges = []
+    for edge in g.edges:
+        e = edge.index
+        known = tangent or script.first[edge.dst] <= kk
+        state = "read" if e in read else ("known" if known else "unknown")
+        edges.append(EdgeView(e, edge.src, edge.dst, texts.partial(e) if known else BLANK,
+                              state))
+    phase = current.phase if current is not None else "final"
+    return Scene(tuple(nodes), tuple(edges), current, phase)
+
+
+def _paths_scene(run: Run, view: Paths, steps: Sequence[Step], k: int | None,
+                 texts: Texts) -> Scene:
+    g = run.graph
+    current = steps[k] if k is not None else None
+    final = current is None or current.phase == "sum"
+    on = set(current.edges) if current is not None else {e for p in view.paths for e in p.edges}
+    on_nodes = {g.edges[e].src for e in on} | {g.edges[e].dst for e in on}
+    wrt, out = g.index(view.wrt), g.output_index
+    nodes = []
+    for node in g.nodes:
+        i = node.index
+        lines = [texts.header(i)]
+        if node.op == "const":
+            nodes.append(NodeView(i, node.name, "const", i == out, tuple(lines), "value"))
+            continue
+        lines.append(texts.value(i))
+        if final and i == wrt:
+            lines.append(texts.adjoint(i))
+        elif not final and i == out:
+            lines.append(texts.path_product(current, view))
+        else:
+            lines.append(BLANK)
+        if texts.multi[i]:
+            lines.append(BLANK)
+        is_current = current is not None and current.node == node.name
+        nodes.append(NodeView(i, node.name, node.op if node.op == "input" else "op", i == out,
+                              tuple(lines), "path" if i in on_nodes else "value", is_current))
+    edges = tuple(EdgeView(e.index, e.src, e.dst, texts.partial(e.index),
+                           "path" if e.index in on else "known") for e in g.edges)
+    return Scene(tuple(nodes), edges, current, current.phase if current is not None else "final")
+
+
+def layout_lines(run: Run, labels: str = "numeric",
+                 digits: int = 4) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The widest text of every node line and edge label over every view of ``run``.
+
+    Forward, backward, forward mode (every input) and paths frames all fit in these, so they
+    can share one layout. Digits are replaced by ``0`` (see :class:`Texts`).
+    """
+    t = Texts(run, labels, digits, layout=True)
+    g = run.graph
+    candidates: list[list[set[str]]] = []
+    for node in g.nodes:
+        i = node.index
+        if node.op == "const":
+            candidates.append([{t.header(i)}])
+            continue
+        slots = [{t.header(i)}, {t.value(i)}, {BLANK}]
+        if run.adjoints[i] is not None:
+            slots[2].add(t.adjoint(i))
+        if t.multi[i]:
+            slots.append({BLANK})
+        candidates.append(slots)
+    for s in run.steps:
+        i = g.index(s.node)
+        if s.phase == "backward" and t.multi[i]:
+            candidates[i][3].add(t.contributions(s))
+    for wrt in g.inputs:
+        view = run.forward_mode(wrt)
+        for i, node in enumerate(g.nodes):
+            if g.needs_grad[i] and node.op != "const" and view.tangents[i] is not None:
+                candidates[i][2].add(t.tangent(i, view))
+    out = g.output_index
+    if g.nodes[out].op != "const" and g.inputs:
+        widest = max(len(str(_count(run, w))) for w in g.inputs)
+        candidates[out][2].add(f"∏ path {'0' * widest} = {_WIDEST_NUMBER}")
+    lines = [tuple(max(sorted(slot), key=len) for slot in slots) for slots in candidates]
+    edges = [t.partial(e.index) for e in g.edges]
+    return lines, edges
+
+
+def _count(run: Run, wrt: str) -> int:
+    from ..core.passes import count_paths
+
+    return count_paths(run.graph, wrt)
