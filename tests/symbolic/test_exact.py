@@ -1,0 +1,432 @@
+"""Exact forms, verify() and the steps table, checked against independent oracles.
+
+Oracles: the closed forms published in DESIGN.md (written here from scratch with sympy), sympy
+differentiation of an expression built in parallel with the text, and central differences.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import math
+import pathlib
+import random
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import autodiff_viz as adv
+from autodiff_viz.core import evaluate, from_text
+from autodiff_viz.core.graph import Graph
+from autodiff_viz.core.primitives import PRIMITIVES, Primitive
+from autodiff_viz.symbolic import (
+    Exact,
+    ExactTooLarge,
+    exact,
+    exact_number,
+    exact_tangents,
+    latex_of,
+    steps_table,
+    tamper,
+    unicode_of,
+    verify,
+)
+
+
+def _load_seed():
+    """The worked example's constants from tests/conftest.py (loaded by path)."""
+    path = pathlib.Path(__file__).resolve().parents[1] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("_seed_constants", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_SEED = _load_seed()
+SEED_AT, SEED_PROGRAM, SEED_EXPRESSION = _SEED.SEED_AT, _SEED.SEED_PROGRAM, _SEED.SEED_EXPRESSION
+SEED_VALUE, SEED_DFDX, SEED_DFDY = _SEED.SEED_VALUE, _SEED.SEED_DFDX, _SEED.SEED_DFDY
+
+L3 = sp.log(3)
+# DESIGN.md's closed forms, typed in independently of the code under test.
+DESIGN_VALUE = sp.sqrt(2 * L3) + 2 * L3
+DESIGN_DFDX = 1 / (3 * sp.sqrt(2 * L3)) + sp.Rational(2, 3)
+DESIGN_DFDY = sp.sqrt(L3 / 8) + L3
+
+
+def _same(a: sp.Expr, b: sp.Expr, digits: int = 30) -> bool:
+    """Exactly equal (simplify) and equal to ``digits`` digits."""
+    close = abs(sp.N(a - b, digits + 10)) <= sp.Float(10) ** (-digits) * (1 + abs(sp.N(b)))
+    return sp.simplify(a - b) == 0 and bool(close)
+
+
+# ----------------------------------------------------------------------------------------
+# The worked example
+# ----------------------------------------------------------------------------------------
+
+def test_seed_value_and_gradient_equal_the_published_closed_forms(seed_run):
+    ex = exact(seed_run)
+    assert _same(ex.value("f"), DESIGN_VALUE)
+    assert _same(ex.grad["x"], DESIGN_DFDX)
+    assert _same(ex.grad["y"], DESIGN_DFDY)
+    # and the published decimals
+    assert float(ex.value("f")) == pytest.approx(SEED_VALUE, rel=1e-15)
+    assert float(ex.grad["x"]) == pytest.approx(SEED_DFDX, rel=1e-15)
+    assert float(ex.grad["y"]) == pytest.approx(SEED_DFDY, rel=1e-15)
+    assert round(float(ex.grad["x"]), 6) == 0.891542
+    assert round(float(ex.grad["y"]), 6) == 1.469188
+
+
+def test_seed_intermediate_values_avoid_the_course_notes_slip(seed_run):
+    ex = exact(seed_run)
+    assert ex.value("a") == L3
+    assert ex.value("b") == 2 * L3
+    assert _same(ex.value("c"), sp.sqrt(2 * L3))
+    assert sp.simplify(ex.value("c") - sp.sqrt(L3)) != 0  # the note writes sqrt(log 3)
+    g = seed_run.graph
+    (e_cb,) = g.in_edges[g.index("c")]
+    assert _same(ex.partial(e_cb), 1 / (2 * sp.sqrt(2 * L3)))
+    assert sp.simplify(ex.partial(e_cb) - 1 / (2 * sp.sqrt(L3))) != 0
+
+
+def test_seed_gradient_is_printed_in_the_published_tidy_form(seed_run):
+    ex = exact(seed_run)
+    assert ex.grad["x"].is_Add and len(ex.grad["x"].args) == 2  # expanded: two terms
+    assert unicode_of(ex.grad["x"]) == "1/(3·√(2·log(3))) + 2/3"   # 1/(3 sqrt(2 log 3)) + 2/3
+    assert unicode_of(ex.value("c")) == "√(2·log(3))"
+    assert "\n" not in unicode_of(ex.grad["y"])
+    assert r"\sqrt" in latex_of(ex.grad["x"]) and r"\log" in latex_of(ex.grad["x"])
+
+
+def test_b_adjoint_is_the_sum_of_two_contributions(seed_run):
+    ex = exact(seed_run)
+    g = seed_run.graph
+    b = g.index("b")
+    assert len(g.out_edges[b]) == 2
+    contributions = [ex.adjoint(g.edges[e].child) * ex.partial(e) for e in g.out_edges[b]]
+    assert _same(sp.Add(*contributions), ex.adjoint("b"))
+    # 1 + dc/db, with dc/db = 1/(2 sqrt(2 log 3)), written independently
+    assert _same(ex.adjoint("b"), 1 + 1 / (2 * sp.sqrt(2 * L3)))
+
+
+def test_partial_formulas_are_in_terms_of_node_names(seed_run):
+    ex = exact(seed_run)
+    g = seed_run.graph
+    formula = {(g.edges[e].parent, g.edges[e].child): ex.partial_formula(e)
+               for e in range(len(g.edges))}
+    b, x, y, a = (sp.Symbol(n, real=True) for n in "bxya")
+    assert sp.simplify(formula["b", "c"] - 1 / (2 * sp.sqrt(b))) == 0
+    assert sp.simplify(formula["x", "a"] - 1 / x) == 0
+    assert formula["a", "b"] == y and formula["y", "b"] == a
+    assert formula["c", "f"] == 1 and formula["b", "f"] == 1
+    assert unicode_of(formula["b", "c"]) == "1/(2·√b)"
+    assert ex.text("formula", g.in_edges[g.index("c")][0]) == "1/(2·√b)"
+
+
+def test_x_times_x_keeps_two_edges_with_their_own_partials():
+    run = evaluate(from_text("x*x"), {"x": 3})
+    ex = exact(run)
+    assert len(run.graph.edges) == 2
+    assert [ex.partial(e) for e in range(2)] == [3, 3]
+    assert ex.grad["x"] == 6  # d(x²)/dx at 3
+    assert [str(ex.partial_formula(e)) for e in range(2)] == ["x", "x"]
+
+
+def test_exact_tangents_match_the_gradient(seed_run):
+    for wrt, expected in (("x", DESIGN_DFDX), ("y", DESIGN_DFDY)):
+        tan = exact_tangents(seed_run, wrt)
+        assert _same(tan[seed_run.graph.output_index], expected)
+
+
+def test_exact_is_cached_and_fast_enough_to_call_per_label(seed_run):
+    ex = exact(seed_run)
+    assert exact(seed_run) is ex
+    assert seed_run.exact() is ex          # the api.Run method
+    assert isinstance(ex, Exact)
+    assert "√" in repr(ex)
+
+
+def test_package_exact_is_callable_and_exposes_steps_table(seed_run):
+    import autodiff_viz.symbolic as sym
+
+    assert sym.exact(seed_run) is exact(seed_run)
+    assert sym.exact.steps_table is steps_table
+
+
+# ----------------------------------------------------------------------------------------
+# Numbers
+# ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    (3, sp.Integer(3)), (3.0, sp.Integer(3)), (2.5, sp.Rational(5, 2)), (0.1, sp.Rational(1, 10)),
+    (-0.75, sp.Rational(-3, 4)), (1 / 3, sp.Rational(1, 3)), (math.pi, sp.pi)])
+def test_exact_number(value, expected):
+    assert exact_number(value) == expected
+
+
+def test_exact_number_of_an_awkward_float_rounds_back_to_it():
+    v = 0.123456789012345
+    assert float(exact_number(v)) == v
+
+
+def test_inputs_become_exact_rationals():
+    run = evaluate(from_text("log(x)*y"), {"x": 2.5, "y": 0.1})
+    ex = exact(run)
+    assert ex.inputs == {"x": sp.Rational(5, 2), "y": sp.Rational(1, 10)}
+    assert ex.value("f") == sp.log(sp.Rational(5, 2)) / 10
+
+
+def test_pi_constant_stays_exact():
+    run = evaluate(from_text("sin(pi*x)"), {"x": 1})
+    assert exact(run).value("f") == 0
+    assert verify(run).ok
+
+
+# ----------------------------------------------------------------------------------------
+# Random graphs: exact forms vs sympy.diff of an independently built expression
+# ----------------------------------------------------------------------------------------
+
+X, Y, Z = sp.symbols("x y z")
+SYMS = {"x": X, "y": Y, "z": Z}
+
+
+def _random_expr(rng: random.Random, depth: int) -> tuple[str, sp.Expr]:
+    """Expression text and the same expression built directly in sympy (no parsing)."""
+    if depth == 0 or rng.random() < 0.2:
+        if rng.random() < 0.8:
+            name = rng.choice("xyz")
+            return name, SYMS[name]
+        k = rng.randint(1, 3)
+        return str(k), sp.Integer(k)
+    kind = rng.choice(["add", "sub", "mul", "div", "neg", "log", "sqrt", "exp", "sin", "cos",
+                       "tanh", "pow", "square"])
+    a_t, a_s = _random_expr(rng, depth - 1)
+    if kind in ("add", "sub", "mul", "div"):
+        b_t, b_s = _random_expr(rng, depth - 1)
+        if kind == "add":
+            return f"({a_t}) + ({b_t})", a_s + b_s
+        if kind == "sub":
+            return f"({a_t}) - ({b_t})", a_s - b_s
+        if kind == "mul":
+            return f"({a_t})*({b_t})", a_s * b_s
+        return f"({a_t})/(({b_t})**2 + 1)", a_s / (b_s ** 2 + 1)
+    if kind == "neg":
+        return f"-({a_t})", -a_s
+    if kind in ("log", "sqrt"):  # keep the argument positive
+        return f"{kind}(({a_t})**2 + 1)", getattr(sp, kind)(a_s ** 2 + 1)
+    if kind == "exp":
+        return f"exp(sin({a_t}))", sp.exp(sp.sin(a_s))
+    if kind in ("sin", "cos", "tanh"):
+        return f"{kind}({a_t})", getattr(sp, kind)(a_s)
+    if kind == "square":
+        return f"({a_t})**2", a_s ** 2
+    p = rng.choice([sp.Rational(3, 2), sp.Rational(1, 3), sp.Integer(3)])
+    return f"(({a_t})**2 + 1)**({float(p)!r})", (a_s ** 2 + 1) ** p
+
+
+def _random_case(seed: int):
+    rng = random.Random(seed)
+    while True:
+        text, expr = _random_expr(rng, rng.randint(2, 4))
+        used = sorted(str(s) for s in expr.free_symbols)
+        if not used:
+            continue
+        at = {name: rng.randint(5, 25) / 10 for name in used}
+        try:
+            graph = from_text(text)
+        except Exception:  # noqa: BLE001 - e.g. a constant-only expression
+            continue
+        return text, expr, graph, at
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_graph_exact_forms_agree_with_sympy_diff_and_numbers(seed):
+    text, expr, graph, at = _random_case(seed)
+    run = evaluate(graph, at)
+    ex = exact(run)
+    point = {SYMS[k]: sp.Rational(str(v)) for k, v in at.items()}
+    # value and gradient: exact graph forms == sympy on the parallel expression (40 digits)
+    assert abs(sp.N(ex.value(graph.output.name) - expr.subs(point), 40)) < 1e-25, text
+    for name in graph.inputs:
+        oracle = sp.diff(expr, SYMS[name]).subs(point)
+        assert abs(sp.N(ex.grad[name] - oracle, 40)) < 1e-25 * (1 + abs(sp.N(oracle))), text
+        # and the floats of the run agree with the exact forms
+        assert run.grad[name] == pytest.approx(float(sp.N(oracle, 30)), rel=1e-8, abs=1e-10)
+    report = verify(run, rtol=1e-8, atol=1e-10, tangents=True, paths=True)
+    assert report.ok, f"{text}\n{report}"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_graph_exact_gradient_against_central_differences(seed):
+    text, expr, graph, at = _random_case(1000 + seed)
+    ex = exact(evaluate(graph, at))
+    for name in graph.inputs:
+        h = 1e-6
+        up = evaluate(graph, {**at, name: at[name] + h}).value
+        down = evaluate(graph, {**at, name: at[name] - h}).value
+        assert float(ex.grad[name]) == pytest.approx((up - down) / (2 * h), rel=1e-5,
+                                                     abs=1e-6), text
+
+
+# ----------------------------------------------------------------------------------------
+# Kinks, domain edges and limits
+# ----------------------------------------------------------------------------------------
+
+def test_subgradients_at_kinks_match_the_engine():
+    run = evaluate(from_text("relu(x) + abs(x)"), {"x": 0})
+    ex = exact(run)
+    assert [ex.partial(e) for e in (0, 1)] == [0, 0]   # the engine's subgradient 0
+    assert verify(run).ok
+
+
+def test_infinite_slope_of_sqrt_at_zero_is_matched():
+    run = evaluate(from_text("sqrt(x)"), {"x": 0})
+    assert run.partials[0] == math.inf
+    assert exact(run).partial(0) == sp.zoo
+    assert verify(run).ok
+
+
+def test_array_graphs_are_refused_clearly():
+    run = evaluate(from_text("log(x)*y"), {"x": np.array([1.0, 2.0]), "y": 2.0})
+    with pytest.raises(NotImplementedError, match="exact forms are for scalar graphs"):
+        exact(run)
+    assert "exact forms skipped" in steps_table(run)
+
+
+def test_deep_graph_is_refused_instead_of_overflowing_the_stack():
+    text = "x" + "".join(f"\nv{k} = sin(v{k - 1})" if k > 1 else "\nv1 = sin(x)"
+                         for k in range(1, 400))
+    run = evaluate(from_text(text.split("\n", 1)[1]), {"x": 1})
+    with pytest.raises(ExactTooLarge, match="too large"):
+        exact(run)
+    table = steps_table(run)
+    assert "exact forms skipped" in table and "v399" in table
+
+
+def test_huge_graph_is_refused_quickly():
+    program = "s1 = x + x\n" + "\n".join(f"s{k} = s{k - 1} + x" for k in range(2, 3000))
+    run = evaluate(from_text(program), {"x": 1})
+    with pytest.raises(ExactTooLarge, match="nodes"):
+        exact(run)
+
+
+def test_a_primitive_without_sympy_form_is_a_loud_error(monkeypatch):
+    row = Primitive("nosympy_probe", 1, lambda a: 2 * a, (lambda A, o: 2.0,), None,
+                    "g({0})", "g({0})")
+    monkeypatch.setitem(PRIMITIVES, "nosympy_probe", row)
+    g = Graph.from_ops([("x", "input", ()), ("f", "nosympy_probe", ("x",))])
+    with pytest.raises(NotImplementedError, match="nosympy_probe.*sympy"):
+        exact(evaluate(g, {"x": 1}))
+
+
+# ----------------------------------------------------------------------------------------
+# verify()
+# ----------------------------------------------------------------------------------------
+
+def test_verify_passes_on_the_seed_with_everything(seed_run):
+    report = verify(seed_run, tangents=True, paths=True)
+    assert report.ok and not report.mismatches
+    kinds = {c.kind for c in report.checks}
+    assert kinds == {"value", "partial", "adjoint", "tangent", "path", "path sum"}
+    # 6 values, 6 partials, 6 adjoints at least
+    assert sum(c.kind == "value" for c in report.checks) == 6
+    assert "agree" in str(report)
+    assert seed_run.verify().ok
+
+
+def test_verify_catches_the_course_notes_slip(seed_run):
+    slip = tamper(seed_run, values={"c": math.sqrt(math.log(3))})
+    report = verify(slip)
+    assert not report.ok
+    assert [(c.kind, c.item) for c in report.mismatches] == [("value", "c")]
+    assert "MISMATCH" in str(report) and "c" in str(report)
+    html = report._repr_html_()
+    assert "<table" in html and "#fdd" in html
+    # the original run is untouched
+    assert verify(seed_run).ok
+
+
+def test_verify_catches_a_wrong_partial_and_a_wrong_adjoint(seed_run):
+    g = seed_run.graph
+    (e_cb,) = g.in_edges[g.index("c")]
+    slip = tamper(seed_run, partials={e_cb: 1 / (2 * math.sqrt(math.log(3)))},
+                  adjoints={"b": 1.0})   # forgetting b's second contribution
+    items = {c.item for c in verify(slip).mismatches}
+    assert items == {"∂c/∂b", "∂f/∂b"}
+
+
+def test_verify_tolerance_is_honoured(seed_run):
+    nudged = tamper(seed_run, values={"f": seed_run.value * (1 + 1e-7)})
+    assert not verify(nudged).ok
+    assert verify(nudged, rtol=1e-6).ok
+
+
+def test_report_table_is_aligned(seed_run):
+    lines = str(verify(seed_run)).splitlines()
+    assert lines[1].startswith("────")
+    assert len({len(line.rstrip()) for line in lines[2:-1]}) >= 1
+    assert all(" ok" in line for line in lines[2:-1])
+
+
+# ----------------------------------------------------------------------------------------
+# steps_table
+# ----------------------------------------------------------------------------------------
+
+def test_steps_table_shows_b_as_the_sum_of_its_contributions(seed_run):
+    table = steps_table(seed_run)
+    dcdb = 1 / (2 * math.sqrt(2 * math.log(3)))          # independent of the code
+    line = next(row for row in table.splitlines() if "b̄ =" in row)
+    assert "b̄ = c̄·∂c/∂b + f̄·∂f/∂b" in line
+    assert f"1·{dcdb:.4g} + 1·1 = {1 + dcdb:.4g}" in line
+    assert "1/(2·√(2·log(3))) + 1" in line                # exact column
+
+
+def test_steps_table_has_every_step_in_order(seed_run):
+    table = steps_table(seed_run)
+    rows = [r.split() for r in table.splitlines() if r[:1].isdigit()]
+    assert [int(r[0]) for r in rows] == list(range(len(seed_run.steps)))
+    assert [r[1] for r in rows] == [s.phase for s in seed_run.steps]
+    assert [r[2] for r in rows] == [s.node for s in seed_run.steps]
+    assert "c = √b" in table and "∂c/∂b = 1/(2·√b)" in table
+    assert "√(2·log(3))" in table          # c's exact value, not √log(3)
+
+
+def test_steps_table_without_exact_column(seed_run):
+    table = steps_table(seed_run, exact=False)
+    assert "exact" not in table.splitlines()[2]
+    assert "b̄ = c̄·∂c/∂b + f̄·∂f/∂b" in table
+
+
+def test_steps_table_flags_kinks():
+    table = steps_table(evaluate(from_text("relu(x)*y"), {"x": 0, "y": 2}))
+    assert "⚠ relu is not differentiable at 0" in table
+
+
+def test_cli_steps_prints_the_table(capsys):
+    from autodiff_viz.cli import main
+
+    assert main(["steps", SEED_EXPRESSION, "--at", "x=3,y=2"]) == 0
+    out = capsys.readouterr().out
+    assert "backward" in out and "1/(3·√(2·log(3))) + 2/3" in out
+
+
+def test_program_and_expression_give_the_same_exact_gradient():
+    ex1 = exact(adv.graph(SEED_PROGRAM).evaluate(**SEED_AT))
+    ex2 = exact(adv.graph(SEED_EXPRESSION).evaluate(**SEED_AT))
+    assert all(sp.simplify(ex1.grad[k] - ex2.grad[k]) == 0 for k in SEED_AT)
+
+
+# ----------------------------------------------------------------------------------------
+# Safety: no user text reaches sympy's parsers
+# ----------------------------------------------------------------------------------------
+
+def test_symbolic_modules_never_call_sympys_text_parsers():
+    pkg = pathlib.Path(adv.__file__).parent / "symbolic"
+    banned = {"sympify", "parse_expr", "lambdify", "eval", "exec", "S"}
+    for name in ("exact.py", "from_sympy.py", "__init__.py"):
+        tree = ast.parse((pkg / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                f = node.func
+                called = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+                assert called not in banned, f"{name} calls {called}"
