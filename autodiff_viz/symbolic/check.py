@@ -1,0 +1,706 @@
+"""Checking typed answers: safe parsing, numeric sampling, optional symbolic confirmation.
+
+The order is fixed: read the answer safely (:mod:`.parse`; invalid input costs nothing and
+gets a message saying how to fix it), then compare it with the expected answer numerically at
+random points of the domain (>= 5 points where the expected answer is defined), then, when
+asked, confirm symbolically in a separate process that is killed after a time limit. A
+timeout means "numerically verified", never "wrong". A decimal answer is judged to the
+precision it was typed with (at least 3 significant figures by default).
+
+>>> check("1/(2*sqrt(b))", "1/(2*sqrt(b))", variables=("b",)).correct
+True
+>>> fb = check("1/2*sqrt(b)", "1/(2*sqrt(b))", variables=("b",))
+>>> fb.correct, fb.mistake
+(False, 'precedence')
+>>> check("0.8915", "1/(3*sqrt(2*log(3))) + 2/3", variables=()).correct
+True
+>>> check("__import__('os')", "x").message
+"Invalid answer (not marked): the character '_' is not allowed in an answer: ..."
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import multiprocessing
+import random
+import sys
+import types
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+from .parse import LIMITS, AnswerError, Limits, Parsed, parse, sig_figs
+
+__all__ = ["check", "Feedback", "Mistake", "Undefined", "numeric", "confirm", "DEFAULT_DOMAIN",
+           "MIN_SIG_FIGS", "close", "matches"]
+
+DEFAULT_DOMAIN = (0.5, 3.5)
+MIN_SIG_FIGS = 3
+MIN_POINTS = 5
+
+_AUTHOR_LIMITS = Limits(length=20_000, nodes=20_000, depth=400, int_digits=60, exponent=10_000,
+                        magnitude=300)
+
+
+class Undefined(ArithmeticError):
+    """An expression has no real, finite value at a point."""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A wrong answer a student might give, and what it means.
+
+    Attributes:
+        name: a short identifier, e.g. ``"missed-path"``.
+        message: what the student did, in words ("you missed the path x → a → b → f").
+        value: the wrong answer: a number, or a sympy expression in the answer's variables.
+    """
+
+    name: str
+    message: str
+    value: Any
+
+
+@dataclass
+class Feedback:
+    """The result of checking one answer.
+
+    Attributes:
+        correct: whether the answer is right.
+        message: what to tell the student.
+        status: ``"correct"`` (confirmed symbolically or exact), ``"verified"`` (numerically
+            equal at the sample points), ``"incorrect"``, ``"invalid"`` (could not be read,
+            or too imprecise to judge; costs nothing) or ``"undecided"``.
+        answer: the text as typed.
+        read_as: how the answer was read (plain text), if it could be read.
+        latex: the same in LaTeX.
+        mistake: the name of the diagnosed mistake, if any.
+        hint: a corrected version of the input, for invalid input with an obvious fix.
+        notes: how ambiguous pieces were read.
+    """
+
+    correct: bool
+    message: str
+    status: str
+    answer: str = ""
+    read_as: str | None = None
+    latex: str | None = None
+    mistake: str | None = None
+    hint: str | None = None
+    notes: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        colour = {"correct": ("#1a7f37", "#dafbe1"), "verified": ("#1a7f37", "#dafbe1"),
+                  "invalid": ("#9a6700", "#fff8c5")}.get(self.status, ("#cf222e", "#ffebe9"))
+        mark = {"correct": "✔", "verified": "✔", "invalid": "✎"}.get(self.status, "✘")
+        parts = [f"<b>{mark}</b> {html.escape(self.message)}"]
+        if self.latex is not None:
+            parts.append(f"<div style='margin-top:4px'>Read as: ${html.escape(self.latex)}$"
+                         "</div>")
+        if self.hint:
+            parts.append(f"<div>Try: <code>{html.escape(self.hint)}</code></div>")
+        return (f"<div class='adv-feedback adv-{self.status}' style='border-left:4px solid "
+                f"{colour[0]};background:{colour[1]};padding:6px 10px;margin:4px 0'>"
+                + "".join(parts) + "</div>")
+
+
+# ----------------------------------------------------------------------------------------
+# Numbers from sympy trees, without lambdify
+# ----------------------------------------------------------------------------------------
+
+_F1 = {"exp": math.exp, "log": math.log, "sin": math.sin, "cos": math.cos, "tan": math.tan,
+       "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh, "asin": math.asin,
+       "acos": math.acos, "atan": math.atan, "Abs": abs, "sec": lambda t: 1 / math.cos(t),
+       "csc": lambda t: 1 / math.sin(t), "cot": lambda t: 1 / math.tan(t),
+       "sign": lambda t: float((t > 0) - (t < 0)), "Heaviside": lambda t: float(t > 0)}
+_FN = {"Max": max, "Min": min}
+
+
+def _power(a: float, b: float) -> float:
+    if a == 0.0 and b < 0:
+        raise Undefined("division by zero")
+    if a < 0 and not float(b).is_integer():
+        raise Undefined("a negative number to a fractional power")
+    r = math.pow(a, b)
+    return r
+
+
+def numeric(expr: Any, point: Mapping[str, float] | None = None) -> float:
+    """The real value of a sympy expression at ``point`` (by symbol name), walking its tree.
+
+    Raises :class:`Undefined` where the expression has no real finite value (log of a
+    negative, division by zero, overflow). Never calls ``lambdify``.
+
+    >>> x = sympy.Symbol("x")
+    >>> numeric(sympy.sqrt(x) + sympy.log(x), {"x": 4.0})
+    3.386294361119891
+    >>> numeric(sympy.log(x), {"x": -1.0})
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.symbolic.check.Undefined: log is undefined at -1
+    """
+    point = point or {}
+    results: dict[int, float] = {}
+    stack: list[tuple[Any, bool]] = [(expr, False)]
+    try:
+        while stack:
+            node, ready = stack.pop()
+            key = id(node)
+            if key in results:
+                continue
+            if not ready and node.args and not node.is_Number:
+                stack.append((node, True))
+                stack.extend((a, False) for a in node.args)
+                continue
+            results[key] = _node_value(node, results, point)
+        out = results[id(expr)]
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError) as exc:
+        raise Undefined(str(exc)) from None
+    if not math.isfinite(out):
+        raise Undefined("not finite")
+    return out
+
+
+def _node_value(node: Any, results: dict[int, float], point: Mapping[str, float]) -> float:
+    if node.is_Symbol:
+        try:
+            return float(point[node.name])
+        except KeyError:
+            raise Undefined(f"no value for {node.name}") from None
+    if node.is_Number:
+        if node in (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            raise Undefined("not finite")
+        return float(node)
+    if node.is_NumberSymbol:
+        return float(node)
+    if node is sympy.I:
+        raise Undefined("not a real number")
+    args = [results[id(a)] for a in node.args]
+    if node.is_Add:
+        return math.fsum(args)
+    if node.is_Mul:
+        r = 1.0
+        for a in args:
+            r *= a
+        return r
+    if node.is_Pow:
+        return _power(args[0], args[1])
+    name = type(node).__name__
+    if name in _F1 and len(args) == 1:
+        t = args[0]
+        if name == "log" and t <= 0:
+            raise Undefined(f"log is undefined at {t:g}")
+        return float(_F1[name](t))
+    if name in _FN:
+        return float(_FN[name](*args))
+    raise _Unsupported(name)
+
+
+class _Unsupported(TypeError):
+    pass
+
+
+def _value_any(expr: Any, point: Mapping[str, float]) -> float:
+    """:func:`numeric`, falling back to sympy's evalf for trusted (author) expressions."""
+    try:
+        return numeric(expr, point)
+    except _Unsupported:
+        subs = {s: sympy.Float(point[s.name]) for s in expr.free_symbols if s.name in point}
+        v = sympy.N(expr.xreplace(subs), 17)
+        if not v.is_real or not v.is_finite:
+            raise Undefined("not a real number") from None
+        return float(v)
+
+
+def close(a: float, b: float, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
+    """Relative-and-absolute closeness.
+
+    >>> close(1.0, 1.0 + 1e-12), close(1.0, 1.001)
+    (True, False)
+    """
+    return abs(a - b) <= atol + rtol * max(abs(a), abs(b))
+
+
+# ----------------------------------------------------------------------------------------
+# Symbolic confirmation in a process that can be killed
+# ----------------------------------------------------------------------------------------
+
+def _confirm_worker(conn: Any, a: Any, b: Any, positive: Sequence[str]) -> None:
+    try:
+        d = a - b
+        subs = {s: sympy.Symbol(s.name, positive=True) if s.name in positive
+                else sympy.Symbol(s.name, real=True) for s in d.free_symbols}
+        d = d.xreplace(subs)
+        d = d.xreplace({f: sympy.Rational(str(f)) for f in d.atoms(sympy.Float)})
+        r = sympy.simplify(d)
+        ok: bool | None = True if r == 0 else d.equals(0)
+        conn.send(ok)
+    except BaseException:  # noqa: BLE001 - the parent only needs "not confirmed"
+        conn.send(None)
+    finally:
+        conn.close()
+
+
+def confirm(a: Any, b: Any, positive: Sequence[str] = (), timeout: float = 2.0) -> str:
+    """Try to prove ``a == b`` with sympy in a child process killed after ``timeout`` s.
+
+    Returns ``"equal"``, ``"unknown"`` (sympy could not decide) or ``"timeout"``.
+
+    >>> x = sympy.Symbol("x")
+    >>> confirm(sympy.log(x**2), 2*sympy.log(x), positive=["x"])
+    'equal'
+    """
+    if a == b:
+        return "equal"
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_confirm_worker, args=(send, a, b, tuple(positive)), daemon=True)
+    try:
+        proc.start()
+        send.close()
+        if recv.poll(timeout):
+            try:
+                ok = recv.recv()
+            except (EOFError, OSError):
+                ok = None
+            return "equal" if ok is True else "unknown"
+        return "timeout"
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1.0)
+        recv.close()
+
+
+# ----------------------------------------------------------------------------------------
+# check()
+# ----------------------------------------------------------------------------------------
+
+def _expected(expected: Any, variables: Sequence[str]) -> Any:
+    if isinstance(expected, sympy.Basic):
+        return expected
+    if isinstance(expected, bool):
+        raise TypeError("expected must be text, a sympy expression or a number, not a bool")
+    if isinstance(expected, (int, float)):
+        if isinstance(expected, float):
+            if not math.isfinite(expected):
+                raise ValueError(f"expected value {expected!r} is not finite")
+            return sympy.Float(expected, 17)
+        return sympy.Integer(expected)
+    if isinstance(expected, str):
+        try:
+            return parse(expected, variables, limits=_AUTHOR_LIMITS, any_names=True).expr
+        except AnswerError as exc:
+            raise ValueError(f"the expected answer {expected!r} cannot be read: "
+                             f"{exc.message}") from None
+    try:
+        import numbers
+
+        if isinstance(expected, numbers.Real):
+            return sympy.Float(float(expected), 17)
+    except (TypeError, ValueError):
+        pass
+    raise TypeError(f"expected must be text, a sympy expression or a number; got "
+                    f"{type(expected).__name__}")
+
+
+def _domain(domain: Any, names: Sequence[str]) -> dict[str, tuple[float, float]]:
+    if domain is None:
+        return {n: DEFAULT_DOMAIN for n in names}
+    if isinstance(domain, Mapping):
+        out = {n: DEFAULT_DOMAIN for n in names}
+        for k, v in domain.items():
+            lo, hi = (float(v[0]), float(v[1]))
+            if not lo < hi:
+                raise ValueError(f"domain for {k!r} must be (low, high) with low < high")
+            out[str(k)] = (lo, hi)
+        return out
+    lo, hi = float(domain[0]), float(domain[1])
+    if not lo < hi:
+        raise ValueError("domain must be (low, high) with low < high")
+    return {n: (lo, hi) for n in names}
+
+
+def check(answer: Any, expected: Any, variables: Sequence[str] = ("x", "y"),
+          domain: Any = None, *, symbolic: bool = False, timeout: float = 2.0,
+          min_sig_figs: int = MIN_SIG_FIGS, points: int = 8, rtol: float = 1e-9,
+          atol: float = 1e-12, mistakes: Sequence[Mistake] = (), seed: int = 0,
+          limits: Limits = LIMITS) -> Feedback:
+    """Check a typed answer against the expected one. Student input never raises.
+
+    Args:
+        answer: the text as typed (``"1/(2*sqrt(b))"``, ``"0.8915"``; ``"0.89, 1.47"`` when
+            ``expected`` is a tuple).
+        expected: text (read with the same safe parser; its names count as variables), a
+            sympy expression, a number, or a tuple of these for a vector answer.
+        variables: names the answer may use.
+        domain: where to sample: ``(low, high)`` for every variable, or a dict
+            ``{name: (low, high)}``; default ``(0.5, 3.5)``.
+        symbolic: also try to prove equality with sympy in a killable child process.
+        timeout: seconds for the symbolic proof (a timeout still counts as correct when the
+            numbers agree).
+        min_sig_figs: fewest significant figures accepted for a decimal answer.
+        points: sample points (at least 5 are used).
+        rtol, atol: tolerance for exact (non-decimal) answers.
+        mistakes: known wrong answers to recognise (see :class:`Mistake`).
+        seed: seed for the sample points.
+        limits: parser limits.
+
+    Returns:
+        A :class:`Feedback`: ``.correct``, ``.message``, ``.status`` and how it was read.
+
+    Raises:
+        ValueError, TypeError: only for a malformed ``expected`` or ``domain`` (author errors).
+    """
+    variables = tuple(variables)
+    if isinstance(expected, (tuple, list)):
+        exps = tuple(_expected(e, variables) for e in expected)
+    else:
+        exps = (_expected(expected, variables),)
+    names = list(variables)
+    for e in exps:
+        for s in sorted(e.free_symbols, key=lambda s: s.name):
+            if s.name not in names:
+                names.append(s.name)
+    dom = _domain(domain, names)
+    text = answer if isinstance(answer, str) else repr(answer)
+    try:
+        parsed = parse(answer, names, vector=isinstance(expected, (tuple, list)), limits=limits)
+    except AnswerError as exc:
+        return Feedback(False, f"Invalid answer (not marked): {exc.message}", "invalid",
+                        answer=text, hint=exc.hint)
+    try:
+        opts = _Options(dom, symbolic, timeout, min_sig_figs, max(points, MIN_POINTS), rtol,
+                        atol, tuple(mistakes), seed)
+        if isinstance(expected, (tuple, list)):
+            return _check_vector(parsed, exps, opts, text)
+        return _check_scalar(parsed, exps[0], opts, text)
+    except Exception as exc:  # noqa: BLE001 - student input must never raise
+        return Feedback(False, f"Invalid answer (not marked): it could not be checked "
+                        f"({type(exc).__name__}); simplify it and try again", "invalid",
+                        answer=text, read_as=parsed.read_as)
+
+
+@dataclass(frozen=True)
+class _Options:
+    domain: dict[str, tuple[float, float]]
+    symbolic: bool
+    timeout: float
+    min_sig_figs: int
+    points: int
+    rtol: float
+    atol: float
+    mistakes: tuple[Mistake, ...]
+    seed: int
+
+
+def _check_vector(parsed: Parsed, exps: tuple, opts: _Options, text: str) -> Feedback:
+    got = parsed.expr
+    if len(got) != len(exps):
+        return Feedback(False, f"Invalid answer (not marked): give {len(exps)} values "
+                        f"separated by commas; you gave {len(got)}", "invalid", answer=text,
+                        read_as=parsed.read_as, latex=parsed.latex)
+    results = []
+    for k, (g, e) in enumerate(zip(got, exps, strict=True)):
+        sub = Parsed(text, parsed.source, g, _decimals_of(g, parsed), (), (),
+                     _is_single_decimal(g, parsed))
+        mistakes = tuple(m for m in opts.mistakes if m.name.startswith(f"{k}:"))
+        mistakes = tuple(Mistake(m.name.split(":", 1)[1], m.message, m.value) for m in mistakes)
+        results.append(_check_scalar(sub, e, _replace(opts, mistakes=mistakes), text))
+    ok = all(r.correct for r in results)
+    if ok:
+        status = "correct" if all(r.status == "correct" for r in results) else "verified"
+        msg = "Correct: every component is right."
+    elif any(r.status == "invalid" for r in results):
+        status = "invalid"
+        msg = "Invalid answer (not marked): " + "; ".join(
+            f"component {k + 1}: {_bare(r.message)}" for k, r in enumerate(results)
+            if r.status == "invalid")
+    else:
+        status = "incorrect"
+        msg = "Not correct: " + "; ".join(
+            f"component {k + 1}: {_bare(r.message)}" for k, r in enumerate(results)
+            if not r.correct)
+    mistake = ",".join(r.mistake for r in results if r.mistake) or None
+    return Feedback(ok, msg, status, answer=text, read_as=parsed.read_as, latex=parsed.latex,
+                    mistake=mistake, details={"components": results})
+
+
+def _bare(message: str) -> str:
+    for prefix in ("Invalid answer (not marked): ", "Not correct: ", "Not correct. "):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
+
+
+def _replace(opts: _Options, **kw: Any) -> _Options:
+    import dataclasses
+
+    return dataclasses.replace(opts, **kw)
+
+
+def _decimals_of(expr: Any, parsed: Parsed) -> tuple[str, ...]:
+    floats = expr.atoms(sympy.Float)
+    return tuple(d for d in parsed.decimals if any(close(float(d), abs(float(f)), 1e-12)
+                                                   for f in floats))
+
+
+def _is_single_decimal(expr: Any, parsed: Parsed) -> bool:
+    return bool(expr.is_Float or (expr.is_Mul and len(expr.args) == 2 and expr.args[0] == -1
+                                  and expr.args[1].is_Float))
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def _check_scalar(parsed: Parsed, expected: Any, opts: _Options, text: str) -> Feedback:
+    expr = parsed.expr
+    base = {"answer": text, "read_as": parsed.read_as, "latex": parsed.latex,
+            "notes": parsed.notes}
+    if not expected.free_symbols:
+        if expr.free_symbols:
+            names = ", ".join(sorted(s.name for s in expr.free_symbols))
+            return Feedback(False, f"Invalid answer (not marked): the answer should be a "
+                            f"number, but yours still contains {names}; put in the values",
+                            "invalid", **base)
+        return _check_number(parsed, expected, opts, base)
+    return _check_function(parsed, expected, opts, base)
+
+
+def _decimal_rtol(parsed: Parsed) -> float | None:
+    """Relative precision of an expression with typed decimals: the sum over the decimals of
+    (one unit in the last typed digit) / value, capped at 0.5; None without decimals.
+
+    >>> from .parse import parse
+    >>> round(_decimal_rtol(parse("0.6667 + 0.2249", ())), 6)
+    0.000595
+    """
+    if not parsed.decimals:
+        return None
+    total = 0.0
+    for d in parsed.decimals:
+        value = abs(float(d))
+        if value == 0:
+            continue
+        total += 10.0 ** sig_figs(d)[1] / value
+    return min(total, 0.5) or 1e-15
+
+
+def _digits_tolerance(parsed: Parsed) -> tuple[int | None, float | None]:
+    """(significant figures, absolute tolerance) for a single decimal, else (s, None)."""
+    s = parsed.sig_figs
+    if parsed.single_decimal and parsed.decimals:
+        n, e10 = sig_figs(parsed.decimals[0])
+        return n, 10.0 ** e10
+    return s, None
+
+
+def _check_number(parsed: Parsed, expected: Any, opts: _Options, base: dict) -> Feedback:
+    want = _value_any(expected, {})
+    try:
+        got = numeric(parsed.expr)
+    except Undefined as exc:
+        return Feedback(False, f"Not correct: your answer has no real value ({exc}).",
+                        "incorrect", **base)
+    s, ulp = _digits_tolerance(parsed)
+
+    def same(a: float, b: float) -> bool:
+        if ulp is not None:
+            return abs(a - b) <= ulp * (1 + 1e-9) + 1e-300
+        if s is not None:
+            return close(a, b, _decimal_rtol(parsed), opts.atol)
+        return close(a, b, opts.rtol, opts.atol)
+
+    exact_match = close(got, want, opts.rtol, opts.atol)
+    if exact_match or same(got, want):
+        if s is not None and s < opts.min_sig_figs and not exact_match:
+            return Feedback(False, f"Invalid answer (not marked): {parsed.decimals[0]} has "
+                            f"only {s} significant figure{'s' if s > 1 else ''}; give at least "
+                            f"{opts.min_sig_figs} (or an exact expression)", "invalid", **base)
+        if s is not None and not exact_match:
+            msg = (f"Correct: {parsed.text.strip()} agrees with the exact value "
+                   f"{_fmt(want)}… to the {s} significant figures you gave.")
+            return Feedback(True, msg, "verified", **base)
+        status = "correct"
+        msg = "Correct."
+        if opts.symbolic and not parsed.decimals:
+            result = confirm(parsed.expr, expected, (), opts.timeout)
+            status = "correct" if result == "equal" else "verified"
+            msg = ("Correct (confirmed symbolically)." if result == "equal" else
+                   "Correct (numerically verified; "
+                   + ("the symbolic check timed out)." if result == "timeout" else
+                      "sympy could not simplify the difference to 0)."))
+        return Feedback(True, msg, status, **base)
+    hits = _precedence(parsed, lambda alt: _number_match(alt, want, same))
+    hits = hits or [m for m in opts.mistakes if _number_match(m.value, got, same)]
+    hits = hits or [m for m in _generic_mistakes(parsed, expected)
+                    if _number_match(m.value, got, same)]
+    return _wrong(parsed, hits, base, f"your answer is {_fmt(got)}, which is not the "
+                  "expected value")
+
+
+def _number_match(value: Any, got: float, same) -> bool:
+    try:
+        v = _value_any(value, {}) if isinstance(value, sympy.Basic) else float(value)
+    except (Undefined, TypeError, ValueError):
+        return False
+    return same(got, v)
+
+
+def _precedence(parsed: Parsed, agrees_with_expected) -> list[Mistake]:
+    """A precedence slip: another bracketing of what was typed gives the right answer."""
+    for text, alt in parsed.alternatives:
+        if agrees_with_expected(alt):
+            return [Mistake("precedence", f"you typed {parsed.text.strip()}, which is read as "
+                            f"{parsed.read_as}; did you mean {text}? Put the whole denominator "
+                            "(or exponent) in brackets", alt)]
+    return []
+
+
+def _generic_mistakes(parsed: Parsed, expected: Any) -> list[Mistake]:
+    out = [Mistake("sign", "the sign is flipped", -expected),
+            Mistake("factor-2", "your answer is twice the right value (a factor 2 too many)",
+                    2 * expected),
+            Mistake("factor-half", "your answer is half the right value (a factor 2 missing)",
+                    expected / 2)]
+    return out
+
+
+def _wrong(parsed: Parsed, hits: list[Mistake], base: dict, fallback: str) -> Feedback:
+    if len(hits) == 1:
+        msg = f"Not correct: {hits[0].message}."
+    elif hits:
+        msg = "Not correct. Your answer matches more than one slip: " + "; or ".join(
+            m.message for m in hits) + "."
+    else:
+        msg = f"Not correct: {fallback}."
+    if parsed.notes and not msg.count("brackets"):
+        msg += " (Note: " + "; ".join(parsed.notes) + ".)"
+    return Feedback(False, msg, "incorrect", mistake=hits[0].name if hits else None,
+                    details={"mistakes": [m.name for m in hits]}, **base)
+
+
+def _sample(expected: Any, opts: _Options) -> list[tuple[dict[str, float], float]]:
+    rng = random.Random(opts.seed)
+    names = sorted(s.name for s in expected.free_symbols)
+    pts: list[tuple[dict[str, float], float]] = []
+    tries = 0
+    while len(pts) < opts.points and tries < 40 * opts.points:
+        tries += 1
+        pt = {n: rng.uniform(*opts.domain.get(n, DEFAULT_DOMAIN)) for n in names}
+        try:
+            pts.append((pt, _value_any(expected, pt)))
+        except Undefined:
+            continue
+    return pts
+
+
+def _check_function(parsed: Parsed, expected: Any, opts: _Options, base: dict) -> Feedback:
+    pts = _sample(expected, opts)
+    if len(pts) < MIN_POINTS:
+        return Feedback(False, "Could not check: the expected answer is undefined at most "
+                        "points of the domain; the exercise needs a domain= where it is "
+                        "defined.", "undecided", **base)
+    s = parsed.sig_figs
+    loose = _decimal_rtol(parsed)
+    got: list[float | None] = []
+    for pt, _ in pts:
+        try:
+            got.append(numeric(parsed.expr, pt))
+        except Undefined:
+            got.append(None)
+    tight = all(g is not None and close(g, w, opts.rtol, opts.atol)
+                for g, (_, w) in zip(got, pts, strict=True))
+    near = loose is not None and all(g is not None and close(g, w, loose, opts.atol)
+                                     for g, (_, w) in zip(got, pts, strict=True))
+    n = len(pts)
+    if tight or near:
+        if near and not tight and s is not None and s < opts.min_sig_figs:
+            return Feedback(False, f"Invalid answer (not marked): the decimals in your answer "
+                            f"have only {s} significant figure{'s' if s > 1 else ''}; use "
+                            f"exact numbers such as 1/3, or at least {opts.min_sig_figs} "
+                            "significant figures", "invalid", **base)
+        if near and not tight:
+            return Feedback(True, f"Correct to the {s} significant figures of your decimals "
+                            f"(checked at {n} points).", "verified", **base)
+        if opts.symbolic and not parsed.decimals:
+            positive = [k for k, (lo, _) in opts.domain.items() if lo > 0]
+            result = confirm(parsed.expr, expected, positive, opts.timeout)
+            if result == "equal":
+                return Feedback(True, "Correct (confirmed symbolically).", "correct", **base)
+            why = ("the symbolic check timed out" if result == "timeout"
+                   else "sympy could not simplify the difference to 0")
+            return Feedback(True, f"Correct (numerically verified at {n} points; {why}).",
+                            "verified", **base)
+        if parsed.expr == expected:
+            return Feedback(True, "Correct.", "correct", **base)
+        return Feedback(True, f"Correct (equal at {n} sample points).", "verified", **base)
+    undefined = [pt for g, (pt, _) in zip(got, pts, strict=True) if g is None]
+    tol = loose or opts.rtol
+
+    def agrees(value: Any) -> bool:
+        for g, (pt, _) in zip(got, pts, strict=True):
+            if g is None:
+                return False
+            try:
+                v = _value_any(value, pt) if isinstance(value, sympy.Basic) else float(value)
+            except Undefined:
+                return False
+            if not close(g, v, tol, opts.atol):
+                return False
+        return True
+
+    def alt_agrees(alt: Any) -> bool:
+        try:
+            return all(close(numeric(alt, pt), w, opts.rtol, opts.atol) for pt, w in pts)
+        except Undefined:
+            return False
+
+    hits = _precedence(parsed, alt_agrees)
+    hits = hits or [m for m in opts.mistakes if agrees(m.value)]
+    if not hits:
+        hits = [m for m in _generic_mistakes(parsed, expected) if agrees(m.value)]
+    if undefined and not hits:
+        where = ", ".join(f"{k} = {_fmt(v)}" for k, v in undefined[0].items())
+        return _wrong(parsed, [], base, f"your answer is undefined at {where}, where the "
+                      "expected answer has a value")
+    k = next(i for i, (g, (_, w)) in enumerate(zip(got, pts, strict=True))
+             if g is None or not close(g, w, tol, opts.atol))
+    where = ", ".join(f"{name} = {_fmt(v)}" for name, v in pts[k][0].items())
+    return _wrong(parsed, hits, base, f"at {where} your answer {parsed.read_as} gives "
+                  f"{_fmt(got[k])}, but the right value is {_fmt(pts[k][1])}")
+
+
+def matches(answer_value: float, mistakes: Sequence[Mistake], sig: int | None = None,
+            rtol: float = 1e-9) -> list[Mistake]:
+    """The mistakes whose numeric value equals ``answer_value`` (to ``sig`` figures if given).
+
+    >>> [m.name for m in matches(0.5, [Mistake("half", "half", 0.5), Mistake("two", "", 2)])]
+    ['half']
+    """
+    tol = 10.0 ** (1 - sig) if sig else rtol
+    return [m for m in mistakes if _number_match(m.value, answer_value,
+                                                 lambda a, b: close(a, b, tol))]
+
+
+class _CallableModule(types.ModuleType):
+    """``autodiff_viz.symbolic.check`` is this module once imported; calling it calls
+    :func:`check`, so ``adv.check(...)`` works however the module was first imported."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Feedback:
+        return check(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
