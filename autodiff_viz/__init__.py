@@ -15,7 +15,17 @@ from .core import (
     Step,
     TracingError,
 )
-from .core.arrays import affine, matmul, mean, mse, one_hot, softmax_cross_entropy, sum, transpose
+from .core.arrays import (
+    affine,
+    matmul,
+    mean,
+    mse,
+    one_hot,
+    softmax_cross_entropy,
+    sum,
+    sumsq,
+    transpose,
+)
 from .core.functions import (
     abs,
     cos,
@@ -37,7 +47,7 @@ __version__ = "0.1.0"
 __all__ = ["graph", "Graph", "Run", "Step", "ParseError", "TracingError", "GraphError",
            "DomainError", "InputError", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh",
            "sigmoid", "relu", "abs", "square", "reciprocal", "neg", "sum", "mean", "matmul",
-           "affine", "transpose", "mse", "softmax_cross_entropy", "one_hot"]
+           "affine", "transpose", "sumsq", "mse", "softmax_cross_entropy", "one_hot"]
 
 _LAZY = {
     "Stepper": ("autodiff_viz.widgets", "Stepper"),

@@ -10,7 +10,8 @@ Elementwise ops (``add``, ``mul``, ``tanh``, ``relu``, …) need no array rows: 
 their elementwise partial and sums over broadcast axes.
 
 Reductions take an axis; the axis is part of the op's name (``sum`` sums everything,
-``sum1`` sums over axis 1, ``sum-1`` over the last axis), so a node stays ``op(args)``.
+``sum1`` sums over axis 1, ``sum-1`` over the last axis), so a node stays ``op(args)``. A plain
+number is its own sum and mean over any axis, so every row also works on scalars.
 
 >>> import numpy as np
 >>> from autodiff_viz.core.build import from_function
@@ -86,10 +87,10 @@ def _matmul_vjp_pos(pos: int, g: Any, a: Any, b: Any) -> Any:
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     g2 = np.asarray(g, dtype=float)
-    if a.ndim == 1:
-        g2 = np.expand_dims(g2, -2)
     if b.ndim == 1:
         g2 = np.expand_dims(g2, -1)
+    if a.ndim == 1:
+        g2 = np.expand_dims(g2, -2)
     if pos == 0:
         r = np.matmul(g2, np.swapaxes(b2, -1, -2))
         if a.ndim == 1:
@@ -148,8 +149,8 @@ def _reduction(kind: str, axis: int | None) -> Primitive:
     where = "" if axis is None else f", axis={axis}"
 
     def value(a):
-        if axis is not None and np.ndim(a) == 0:
-            raise ValueError(f"{kind} over axis {axis} needs an array, got a number")
+        if _is_scalar(a):  # a number counts as its own sum (and mean) over any axis
+            return a
         r = np.mean(a, axis=axis) if mean_ else np.sum(a, axis=axis)
         return _num(r)
 
