@@ -39,49 +39,9 @@ def frames(run: Any, labels: str = "numeric", view: Any = None) -> list[str]:
     """
     if labels not in LABELS:
         raise ValueError(f"labels must be one of {', '.join(LABELS)}; got {labels!r}")
-    try:
-        from ..render import frames as render_frames
-    except ImportError:  # TEMPORARY until render.frames lands
-        render_frames = _fallback_frames
+    from ..render import frames as render_frames
+
     return [clean_svg(s) for s in render_frames(run, labels=labels, view=view)]
-
-
-def _fallback_frames(run: Any, labels: str = "numeric", view: Any = None) -> list[str]:
-    """TEMPORARY stand-in for ``render.frames``: fixed-size nodes, so one layout."""
-    import graphviz
-
-    from ..render.explain import fmt
-
-    g = run.graph
-    steps = (run if view is None else view).steps
-    out = []
-    for k in range(len(steps)):
-        shown_val = {n.name for n in g.nodes if n.op in ("input", "const")}
-        shown_adj: dict[str, Any] = {}
-        for s in list(steps)[: k + 1]:
-            if s.phase == "forward":
-                shown_val.add(s.node)
-            elif s.phase == "backward":
-                shown_adj[s.node] = s.adjoint
-            elif s.phase == "tangent":
-                shown_adj[s.node] = s.tangent
-        if view is not None:
-            shown_val = {n.name for n in g.nodes}
-        d = graphviz.Digraph(graph_attr={"rankdir": "LR"},
-                             node_attr={"fixedsize": "true", "width": "1.6", "height": "0.9",
-                                        "shape": "box", "fontsize": "11"})
-        for n in g.nodes:
-            lines = [n.name if labels == "numeric" else g.describe(n)]
-            if n.name in shown_val:
-                lines.append(f"= {fmt(run.values[n.index])}")
-            if n.name in shown_adj:
-                lines.append(f"∂ {fmt(shown_adj[n.name])}")
-            d.node(n.name, "\\n".join(lines))
-        for e in g.edges:
-            p = run.partials[e.index]
-            d.edge(e.parent, e.child, label=fmt(p) if p is not None else "")
-        out.append(d.pipe(format="svg").decode())
-    return out
 
 
 def explanations(run: Any, view: Any = None) -> list[Explanation]:

@@ -253,6 +253,14 @@ class Stepper(w.VBox):
         """Title, text and LaTeX of the current step."""
         return self._cache[self._key()][1][self.step]
 
+    def explanation_at(self, k: int) -> Explanation:
+        """Title, text and LaTeX of step ``k`` in the current mode."""
+        return self._cache[self._key()][1][k]
+
+    def frame_at(self, k: int) -> str:
+        """The SVG (in its HTML wrapper) of step ``k`` in the current mode."""
+        return self._frames.children[k].value
+
     @property
     def title(self) -> str:
         return self.explanation.title
@@ -297,6 +305,9 @@ class Stepper(w.VBox):
 
     def close(self) -> None:
         """Close this widget and every part of it (frees the browser-side models)."""
+        if not hasattr(self, "_links"):  # __init__ failed half-way
+            super().close()
+            return
         for link in self._links:
             link.close()
         for stack in (self._titles, self._frames, self._explanations):
