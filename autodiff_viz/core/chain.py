@@ -66,7 +66,11 @@ def _check(widths: Iterable[int]) -> tuple[int, ...]:
         raise ValueError(f"{len(ws) - 1} layers: the limit is {MAX_LAYERS} (the dynamic "
                          "programme takes cubic time)")
     for w in ws:
-        if isinstance(w, bool) or not float(w).is_integer() or w < 1:
+        try:
+            ok = not isinstance(w, (bool, str)) and float(w).is_integer() and w >= 1
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
             raise ValueError(f"widths must be positive whole numbers, got {w!r} in {ws!r}")
     return tuple(int(w) for w in ws)
 
@@ -137,7 +141,8 @@ def multiplications(widths: Sequence[int], tree: Tree) -> list[tuple[str, str, t
             raise ValueError(f"{tree_text(t)} does not multiply neighbouring Jacobians in "
                              "order J_L ⋯ J_1")
         cost = ws[hl] * ws[ll - 1] * ws[lr - 1]
-        out.append((tree_text(t[0]), tree_text(t[1]), (ws[hl], ws[lr - 1]), cost))
+        out.append((tree_text(t[0], outer=True), tree_text(t[1], outer=True),
+                    (ws[hl], ws[lr - 1]), cost))
     return out
 
 
