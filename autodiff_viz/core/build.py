@@ -32,7 +32,7 @@ from .primitives import FUNCTIONS, PRIMITIVES, suggest
 __all__ = ["ParseError", "TracingError", "from_text", "from_function", "Traced", "Builder",
            "apply", "MAX_TEXT"]
 
-MAX_TEXT = 200_000  # characters of program text
+MAX_TEXT = 5_000_000  # characters of program text (a 100,000-line program is ~2.5 MB)
 _CONSTANTS = {"pi": math.pi, "π": math.pi}
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
            ast.MatMult: "matmul"}
@@ -125,32 +125,52 @@ class Builder:
                 keep[self._inputs[name]] = True
         taken = set(self.reserved) | {n for n in self.names if n}
         if output_name is None and self.names[output] is None:
-            output_name = next(c for c in ("f", "out", "output", "result") if c not in taken)
+            output_name = next((c for c in ("f", "out", "output", "result") if c not in taken),
+                               None)
+            k = 1
+            while output_name is None:  # all four taken: f2, f3, ...
+                k += 1
+                output_name = f"f{k}" if f"f{k}" not in taken else None
             taken.add(output_name)
-        new_index: dict[int, int] = {}
+        # Runs once per node of graphs with 100,000 nodes: plain lists and locals, and nodes
+        # made with tuple.__new__ (what Node(...) does, minus a Python-level call).
+        new_index = [-1] * len(self.ops)
         nodes: list[Node] = []
+        suffixes: dict[str, int] = {}
+        make_node = tuple.__new__
+        names, ops, all_args, consts = self.names, self.ops, self.args, self.consts
         counter = 0
-        for i in range(len(self.ops)):
+        for i in range(len(ops)):
             if not keep[i]:
                 continue
-            name = self.names[i]
+            name = names[i]
             if i == output and output_name is not None:
                 name = output_name
-            elif name is None and self.ops[i] == "const":
-                name = _const_name(self.consts[i], taken)
-                taken.add(name)
+            elif name is None and ops[i] == "const":
+                name = _const_name(consts[i], taken, suffixes)
             elif name is None:
                 counter += 1
                 while f"v{counter}" in taken:
                     counter += 1
                 name = f"v{counter}"
             new_index[i] = len(nodes)
-            nodes.append(Node(len(nodes), name, self.ops[i],
-                              tuple(new_index[a] for a in self.args[i]), self.consts[i]))
+            args = all_args[i]
+            args = (new_index[args[0]],) if len(args) == 1 else \
+                tuple([new_index[a] for a in args])
+            nodes.append(make_node(Node, (len(nodes), name, ops[i], args, consts[i])))
         return Graph(nodes, new_index[output], source=source, kind=kind)
 
 
-def _const_name(value: Any, taken: set[str]) -> str:
+def _const_name(value: Any, taken: set[str], suffixes: dict[str, int]) -> str:
+    """A readable name for a constant: ``2``, ``π``, ``0.5``; repeats get ``#2``, ``#3``, ….
+
+    ``suffixes`` remembers the last suffix per base, so 100,000 constants that print alike
+    cost linear time.
+
+    >>> taken, suffixes = {"x"}, {}
+    >>> [_const_name(v, taken, suffixes) for v in (2.0, 1.0000001, 1.0000002)]
+    ['2', '1', '1#2']
+    """
     if isinstance(value, float):
         if value == math.pi:
             base = "π"
@@ -160,10 +180,12 @@ def _const_name(value: Any, taken: set[str]) -> str:
             base = f"{value:.6g}"
     else:
         base = "C"
-    name, k = base, 1
+    name, k = base, suffixes.get(base, 1)
     while name in taken:
         k += 1
         name = f"{base}#{k}"
+    suffixes[base] = k
+    taken.add(name)
     return name
 
 

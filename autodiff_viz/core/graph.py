@@ -71,37 +71,46 @@ class Graph:
         nodes = tuple(nodes)
         if not nodes:
             raise GraphError("the graph is empty")
-        index: dict[str, int] = {}
-        for i, n in enumerate(nodes):
-            if n.index != i:
-                raise GraphError(f"node {n.name!r} has index {n.index}, expected {i}")
-            if n.name in index:
-                raise GraphError(f"two nodes are named {n.name!r}")
-            index[n.name] = i
-            for a in n.args:
-                if not 0 <= a < i:
-                    raise GraphError(f"node {n.name!r} reads a node that comes after it; "
-                                     "nodes must be in topological order (see toposort)")
-            if n.op not in ("input", "const"):
-                row = primitive(n.op)
-                if len(n.args) != row.arity:
-                    raise GraphError(f"{n.op} takes {row.arity} argument(s), "
-                                     f"node {n.name!r} gives {len(n.args)}")
         out = len(nodes) - 1 if output is None else output
+        if not 0 <= out < len(nodes):
+            raise GraphError(f"output index {out} is out of range (0 to {len(nodes) - 1})")
+        # One pass that checks each node and creates its in-edges. This loop runs once per
+        # node of a 100,000-node graph, so it avoids per-node helper calls: arities are looked
+        # up once per op, and edges are made with tuple.__new__ (what Edge(...) does, minus
+        # a Python-level call).
+        index: dict[str, int] = {}
+        arity: dict[str, int] = {}
         edges: list[Edge] = []
         in_edges: list[tuple[int, ...]] = []
         out_lists: list[list[int]] = [[] for _ in nodes]
         needs = [False] * len(nodes)
-        for n in nodes:
+        make_edge = tuple.__new__
+        for i, n in enumerate(nodes):
+            name, op, args = n[1], n[2], n[3]
+            if n[0] != i:
+                raise GraphError(f"node {name!r} has index {n[0]}, expected {i}")
+            if name in index:
+                raise GraphError(f"two nodes are named {name!r}")
+            index[name] = i
+            if op != "input" and op != "const":
+                k = arity.get(op)
+                if k is None:
+                    k = arity[op] = primitive(op).arity
+                if len(args) != k:
+                    raise GraphError(f"{op} takes {k} argument(s), "
+                                     f"node {name!r} gives {len(args)}")
             mine = []
-            for pos, a in enumerate(n.args):
-                e = Edge(len(edges), nodes[a].name, n.name, a, n.index, pos)
-                edges.append(e)
-                out_lists[a].append(e.index)
-                mine.append(e.index)
-                needs[n.index] = needs[n.index] or needs[a]
-            if n.op == "input":
-                needs[n.index] = True
+            need = op == "input"
+            for pos, a in enumerate(args):
+                if not 0 <= a < i:
+                    raise GraphError(f"node {name!r} reads a node that comes after it; "
+                                     "nodes must be in topological order (see toposort)")
+                e = len(edges)
+                edges.append(make_edge(Edge, (e, nodes[a][1], name, a, i, pos)))
+                out_lists[a].append(e)
+                mine.append(e)
+                need = need or needs[a]
+            needs[i] = need
             in_edges.append(tuple(mine))
         self.nodes: tuple[Node, ...] = nodes
         self.edges: tuple[Edge, ...] = tuple(edges)

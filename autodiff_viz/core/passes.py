@@ -172,7 +172,8 @@ def _as_value(name: str, v: Any) -> Any:
 def bind_inputs(graph: Graph, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Check and convert input values (ints become floats, lists become arrays)."""
     missing = [n for n in graph.inputs if n not in inputs]
-    extra = [n for n in inputs if n not in graph.inputs]
+    known = set(graph.inputs)  # a set: graphs may have 100,000 inputs
+    extra = [n for n in inputs if n not in known]
     if missing or extra:
         parts = []
         if missing:
@@ -596,7 +597,9 @@ def _enumerate_paths(run: Run, wrt: str) -> Iterator[Path]:
     reach[w] = True
     for i in range(w + 1, len(g.nodes)):
         reach[i] = any(reach[g.edges[e].src] for e in g.in_edges[i])
-    stack: list[tuple[int, tuple[int, ...]]] = [(g.output_index, ())]
+    # Each stack entry shares its suffix as a linked list (edge, rest): copying tuples would
+    # make a 100,000-edge path cost O(n²).
+    stack: list[tuple[int, tuple | None]] = [(g.output_index, None)]
     found = []
     while stack:
         i, suffix = stack.pop()
@@ -606,8 +609,13 @@ def _enumerate_paths(run: Run, wrt: str) -> Iterator[Path]:
         for e in reversed(g.in_edges[i]):
             src = g.edges[e].src
             if reach[src]:
-                stack.append((src, (e, *suffix)))
-    for es in found:
+                stack.append((src, (e, suffix)))
+    for link in found:
+        chain = []
+        while link is not None:
+            chain.append(link[0])
+            link = link[1]
+        es = tuple(chain)
         product = 1.0
         for e in es:
             product = product * run.partials[e]
