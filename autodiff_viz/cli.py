@@ -107,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     try:
         from .render import cli as _render_cli  # noqa: F401 - registers render/html commands
+        if _render_cli.register not in _EXTRA_COMMANDS:
+            _EXTRA_COMMANDS.append(_render_cli.register)
     except ImportError:
         pass
     parser = build_parser()

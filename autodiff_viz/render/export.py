@@ -160,7 +160,7 @@ h1 {{ font-size: 1.3em; font-weight: normal; }}
 {figures}
 </div>
 <div id="controls">
-<button id="first" type="button" title="first step">&#x23EE;</button>
+<button id="first" type="button" title="first step">&laquo; First</button>
 <button id="prev" type="button" title="previous step (left arrow)">&#x25C0; Prev</button>
 <button id="play" type="button" title="play / pause (space)">&#x25B6; Play</button>
 <button id="next" type="button" title="next step (right arrow)">Next &#x25B6;</button>
@@ -200,7 +200,7 @@ h1 {{ font-size: 1.3em; font-weight: normal; }}
   function toggle() {{
     if (timer !== null) {{ stop(); return; }}
     if (current >= frames.length - 1) show(0);
-    play.innerHTML = "&#x23F8; Pause";
+    play.innerHTML = "Pause";
     timer = setInterval(function () {{
       if (current >= frames.length - 1) {{ stop(); return; }}
       show(current + 1);

@@ -8,7 +8,7 @@ the sum of its contributions), so a frame never needs more room than the layout 
 >>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"), {"x": 3, "y": 2})
 >>> s = scene(run, step=6)
 >>> s.nodes[3].lines
-('b = a·y', 'b = 2.197', '∂f/∂b = 1.337', 'b̄ = 0.3373·1 + 1·1')
+('b = a·y', 'b = 2.197', '∂f/∂b = 1.337', 'b̄ = 1·0.3373 + 1·1')
 >>> s.current.node, [s.edges[e].state for e in (3, 5)]
 ('b', ['read', 'read'])
 >>> scene(run, step=0).nodes[4].lines, scene(run, step=0).edges[3].label
@@ -158,7 +158,7 @@ class Texts:
         if is_array(v):
             return f"{d(name, view.wrt)}: {self.num(v)}"
         expr = None
-        if self.exact is not None and view.direction is None:
+        if self.exact is not None and getattr(view, "direction", None) is None:
             expr = self.exact.tangent(name, view.wrt)
         return f"{d(name, view.wrt)} = {self._value_part(v, expr)}"
 
@@ -182,10 +182,10 @@ class Texts:
         return f"{symbol} = {text}" if text == num else f"{symbol} = {text} = {num}"
 
     def contributions(self, step: Step) -> str:
-        """``b̄ = 0.3373·1 + 1·1``: each term is (local partial)·(child's adjoint)."""
+        """``b̄ = 1·0.3373 + 1·1``: each term is (child's adjoint)·(local partial)."""
         if not step.contributions or any(is_array(c.value) for c in step.contributions):
             return BLANK
-        terms = " + ".join(f"{self.num(c.partial, False)}·{self.num(c.factor, False)}"
+        terms = " + ".join(f"{self.num(c.factor, False)}·{self.num(c.partial, False)}"
                            for c in step.contributions)
         return f"{bar(step.node)} = {terms}"
 
