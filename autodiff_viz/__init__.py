@@ -55,8 +55,8 @@ _LAZY = {
     "check": ("autodiff_viz.symbolic", "check"),
     "verify": ("autodiff_viz.symbolic", "verify"),
     "exercises": ("autodiff_viz.exercises", None),
-    "mlp": ("autodiff_viz.train", "mlp"),
-    "train": ("autodiff_viz.train", "train"),
+    "mlp": ("autodiff_viz.training", "mlp"),
+    "train": ("autodiff_viz.training", "train"),
 }
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from .api import Graph
 from .core.arrays import one_hot
 from .core.mlp import MLPSpec, build
+from .core.passes import DomainError
 from .core.passes import Run as _CoreRun
 
 __all__ = ["make_moons", "make_spirals", "dataset", "mlp", "train", "TrainResult",
@@ -262,7 +263,11 @@ def train(data: str | tuple = "moons", *, sizes: Sequence[int] = (2, 16, 16, 1),
     reporter = _reporter(live, steps, every, file)
     t0 = time.perf_counter()
     for k in range(steps):
-        run = _CoreRun(graph, {**params, "X": X, "T": T})
+        try:
+            run = _CoreRun(graph, {**params, "X": X, "T": T})
+        except DomainError as exc:
+            raise FloatingPointError(f"training diverged at step {k}: {exc} Lower the "
+                                     "learning rate (lr=...).") from None
         value = float(run.value)
         if not np.isfinite(value):
             raise FloatingPointError(f"the loss became {value} at step {k}: lower the learning "
