@@ -80,6 +80,9 @@ def _is_negative_term(t: sp.Basic) -> bool:
 def _plan(e: sp.Basic) -> tuple:
     if isinstance(e, sp.Symbol):
         return ("input", e.name)
+    if e is sp.nan or (e.is_Atom and e.is_number and e.is_finite is False):
+        raise UnsupportedExpression(f"{e} is not a finite real number; a graph constant "
+                                    "must be one")
     if e.is_Number or isinstance(e, sp.NumberSymbol):
         return ("const", _number(e))
     if e.is_Add:
