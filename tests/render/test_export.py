@@ -1,0 +1,161 @@
+"""Exports (figure files, the HTML stepper page), the command line, missing Graphviz, size."""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+
+import pytest
+
+import autodiff_viz as adv
+from autodiff_viz.cli import main
+from autodiff_viz.render import (
+    DotNotFound,
+    RenderError,
+    draw,
+    draw_structure,
+    export_html,
+    frames,
+    save,
+)
+from autodiff_viz.render.explain import explain
+
+PROGRAM = "a = log(x)\nb = a*y\nc = sqrt(b)\nf = c + b"
+EXPRESSION = "sqrt(log(x)*y) + log(x)*y"
+L3 = math.log(3)
+
+
+@pytest.fixture
+def run():
+    return adv.graph(PROGRAM).evaluate(x=3, y=2)
+
+
+@pytest.mark.dot
+@pytest.mark.parametrize("ext, magic", [(".svg", b"<svg"), (".png", b"\x89PNG"),
+                                        (".pdf", b"%PDF"), (".dot", b"digraph")])
+def test_save_writes_each_format(run, tmp_path, ext, magic):
+    path = tmp_path / f"fig{ext}"
+    assert run.save(str(path), step=6) == str(path)
+    data = path.read_bytes()
+    assert magic in data[:400]
+    if ext == ".svg":
+        assert 'class="node op adjoint current"' in data.decode()
+
+
+def test_save_refuses_unknown_extensions(run, tmp_path):
+    with pytest.raises(RenderError, match=r"\.svg, \.png, \.pdf"):
+        save(run, tmp_path / "fig.jpeg")
+
+
+@pytest.mark.dot
+def test_html_page_has_every_frame_and_explanation_and_no_network(run, tmp_path):
+    path = run.export_html(str(tmp_path / "walk.html"))
+    text = open(path, encoding="utf-8").read()
+    assert text.count('<figure class="frame"') == len(run.steps) == 10
+    for k in range(len(run.steps)):
+        assert f'id="frame-{k}"' in text
+        assert explain(run, k).title in text
+    # self-contained: no external scripts, styles, images or fonts
+    assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)=', text)
+    assert not re.search(r"url\(\s*['\"]?https?:", text)
+    assert "@import" not in text
+    external = set(re.findall(r"https?://[^\s\"'<>)]+", text))
+    assert external <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink",
+                        "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"}
+    assert "<?xml" not in text  # SVGs are inlined, not embedded documents
+    ids = re.findall(r'\bid="([^"]+)"', text)
+    assert len(ids) == len(set(ids))  # unique ids across frames
+    assert f"{math.sqrt(2 * L3) + 2 * L3:#.4g}" in text
+
+
+@pytest.mark.dot
+def test_html_of_a_view(run, tmp_path):
+    path = export_html(run, tmp_path / "paths.html", view=run.paths("x"), title="paths <x>")
+    text = open(path, encoding="utf-8").read()
+    assert text.count('<figure class="frame"') == 3
+    assert "<title>paths &lt;x&gt;</title>" in text
+
+
+def test_without_graphviz_the_source_still_works(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot, no neato
+    fig = draw(run, step=6)
+    assert "b = 2.197" in fig.source and "∂f/∂b = 1.337" in fig.source
+    for call in (lambda: fig.pipe(format="svg"), lambda: frames(run),
+                 lambda: save(run, tmp_path / "fig.svg"),
+                 lambda: export_html(run, tmp_path / "w.html"),
+                 lambda: draw_structure(run.graph).pipe(format="svg")):
+        with pytest.raises(DotNotFound) as info:
+            call()
+        message = str(info.value)
+        for hint in ("apt-get install graphviz", "conda install -c conda-forge graphviz",
+                     "brew install graphviz", ".source"):
+            assert hint in message
+    assert save(run, tmp_path / "fig.dot").endswith("fig.dot")
+    assert (tmp_path / "fig.dot").read_text(encoding="utf-8").startswith("digraph")
+    assert run._repr_mimebundle_() == {"text/plain": repr(run)}
+
+
+def test_big_graphs_are_refused_quickly_with_advice():
+    expr = " + ".join(f"sin(x*{k})" for k in range(1, 80))
+    g = adv.graph(expr)
+    assert len(g.nodes) > 150
+    run = g.evaluate(x=0.5)
+    t = time.perf_counter()
+    for call in (lambda: draw(run), lambda: frames(run), lambda: draw_structure(g),
+                 lambda: export_html(run, "never-written.html")):
+        with pytest.raises(RenderError, match=r"(?is)collapse.*max_nodes="):
+            call()
+    assert time.perf_counter() - t <= 2
+
+
+@pytest.mark.dot
+def test_max_nodes_override_draws_a_bigger_graph():
+    expr = " + ".join(f"sin(x*{k})" for k in range(1, 40))
+    run = adv.graph(expr).evaluate(x=0.5)
+    assert 150 < len(run.graph.nodes) <= 170
+    svg = draw(run, max_nodes=200).pipe(format="svg", encoding="utf-8")
+    assert svg.count('class="node') == len(run.graph.nodes)
+
+
+# --- command line -----------------------------------------------------------------------
+
+@pytest.mark.dot
+@pytest.mark.parametrize("spec, index", [("backward:3", 6), ("forward:2", 1), ("final", None),
+                                         ("7", 7), ("backward:y", 7)])
+def test_cli_render_step(tmp_path, capsys, spec, index):
+    out = tmp_path / "fig.svg"
+    assert main(["render", EXPRESSION, "--at", "x=3,y=2", "--step", spec, "-o", str(out)]) == 0
+    svg = out.read_text(encoding="utf-8")
+    run = adv.graph(EXPRESSION).evaluate(x=3, y=2)
+    current = re.findall(r'<g id="(n\d+)" class="[^"]*current', svg)
+    if index is None:
+        assert current == []
+    else:
+        assert current == [f"n{run.graph.index(run.steps[index].node)}"]
+    assert capsys.readouterr().out.strip() == str(out)
+
+
+@pytest.mark.dot
+def test_cli_html_and_views(tmp_path):
+    out = tmp_path / "walk.html"
+    assert main(["html", EXPRESSION, "--at", "x=3,y=2", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").count('<figure class="frame"') == 10
+    assert main(["render", EXPRESSION, "--at", "x=3,y=2", "--view", "tangent:x",
+                 "--step", "tangent:2", "-o", str(tmp_path / "t.png")]) == 0
+    assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--step", "backward:99"], "there are 6 backward steps"),
+    (["--step", "sideways:1"], "not understood"),
+    (["--step", "backward:q"], "no backward step computes a node named 'q'"),
+    (["--step", "42"], "there are 10 steps"),
+    (["--view", "paths:z"], "'z' is not an input"),
+    (["--at", "x=3,y=two"], "'two' is not a number"),
+])
+def test_cli_bad_input_is_a_message_and_exit_code_2(tmp_path, capsys, args, message):
+    argv = ["render", EXPRESSION, "--at", "x=3,y=2", "-o", str(tmp_path / "f.svg"), *args]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
