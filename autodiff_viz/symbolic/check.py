@@ -289,7 +289,10 @@ def confirm(a: Any, b: Any, positive: Sequence[str] = (), timeout: float = 2.0) 
 
 def _expected(expected: Any, variables: Sequence[str]) -> Any:
     if isinstance(expected, sympy.Basic):
-        return expected
+        # symbols are matched by name: drop assumptions so equal forms compare equal
+        plain = {s: sympy.Symbol(s.name) for s in expected.free_symbols
+                 if isinstance(s, sympy.Symbol) and s != sympy.Symbol(s.name)}
+        return expected.xreplace(plain) if plain else expected
     if isinstance(expected, bool):
         raise TypeError("expected must be text, a sympy expression or a number, not a bool")
     if isinstance(expected, (int, float)):
@@ -440,8 +443,8 @@ def _check_vector(parsed: Parsed, exps: tuple, opts: _Options, text: str) -> Fee
 def _bare(message: str) -> str:
     for prefix in ("Invalid answer (not marked): ", "Not correct: ", "Not correct. "):
         if message.startswith(prefix):
-            return message[len(prefix):]
-    return message
+            message = message[len(prefix):]
+    return message.rstrip(".")
 
 
 def _replace(opts: _Options, **kw: Any) -> _Options:
@@ -594,7 +597,7 @@ def _wrong(parsed: Parsed, hits: list[Mistake], base: dict, fallback: str) -> Fe
 
 def _sample(expected: Any, opts: _Options) -> list[tuple[dict[str, float], float]]:
     rng = random.Random(opts.seed)
-    names = sorted(s.name for s in expected.free_symbols)
+    names = sorted(set(opts.domain) | {s.name for s in expected.free_symbols})
     pts: list[tuple[dict[str, float], float]] = []
     tries = 0
     while len(pts) < opts.points and tries < 40 * opts.points:

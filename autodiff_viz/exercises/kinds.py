@@ -1,0 +1,348 @@
+"""Exercise kinds: a node value, a local derivative, an adjoint, a gradient, a full gradient.
+
+Every kind takes a graph (or expression/program text, a sympy expression, a function), a
+point ``at`` and an optional ``seed``: with a seed, the point (and, without a graph, the
+function itself) is drawn per student, and the draw is repeated until the generated mistakes
+can be told apart at that point.
+
+>>> ex = gradient("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b", wrt="x", at={"x": 3, "y": 2})
+>>> ex.check("2/3 + 1/(3*sqrt(2*log(3)))").correct
+True
+>>> fb = ex.check("0.6667")
+>>> fb.correct, fb.mistake
+(False, 'missed-path:x→a→b→c→f')
+>>> print(fb.message)
+Not correct: you missed the path x → a → b → c → f (it contributes 0.2249).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import sympy
+
+from ..core.build import from_function, from_text
+from ..core.graph import Graph
+from ..core.passes import Run, evaluate
+from ..core.primitives import PRIMITIVES
+from ..symbolic.check import Mistake
+from .base import Exercise
+from .mistakes import Candidate, derivative_candidates, separate, value_candidates
+from .variants import default_point, family_member, pick, random_point
+
+__all__ = ["value", "local_derivative", "adjoint", "gradient", "SEED_PROGRAM", "as_graph"]
+
+SEED_PROGRAM = "a = log(x)\nb = a*y\nc = sqrt(b)\nf = c + b"
+_HOW = ("Give an exact expression such as 2/3 + log(3), or a decimal with at least 3 "
+        "significant figures.")
+
+
+def as_graph(source: Any) -> Graph:
+    """A core graph from a graph, expression/program text, a sympy expression or a function.
+
+    ``None`` gives the course's worked example.
+    """
+    if source is None:
+        return from_text(SEED_PROGRAM)
+    if isinstance(source, Graph):
+        return source
+    if isinstance(source, str):
+        return from_text(source)
+    if type(source).__module__.startswith("sympy"):
+        from ..symbolic.from_sympy import from_sympy
+
+        return from_sympy(source)
+    if callable(source):
+        return from_function(source)
+    raise TypeError(f"an exercise needs a graph, expression or program text, a sympy "
+                    f"expression or a function; got {type(source).__name__}")
+
+
+def _choose(source: Any, at: Mapping[str, float] | None, seed: Any, salt: str,
+            score: Callable[[Run], float | None]) -> Run:
+    """The run to ask about: fixed, or drawn from ``seed`` until ``score`` is 0."""
+    if seed is None:
+        g = as_graph(source)
+        return evaluate(g, dict(at) if at is not None else default_point(g.inputs))
+    fixed = as_graph(source) if source is not None else None
+
+    def make(rng):
+        if fixed is None:
+            text, pt = family_member(rng)
+            g = from_text(text)
+        else:
+            g, pt = fixed, random_point(rng, fixed.inputs)
+        if at is not None:
+            pt = dict(at)
+        return evaluate(g, pt)
+
+    return pick(seed, salt, make, score)
+
+
+def _sane(run: Run, right: float) -> bool:
+    big = max(abs(v) for v in run.values if v is not None)
+    return math.isfinite(right) and 1e-3 <= abs(right) <= 1e3 and big <= 1e4
+
+
+def _derivative_score(source_node: Callable[[Run], str]) -> Callable[[Run], float | None]:
+    def score(run: Run) -> float | None:
+        node = source_node(run)
+        right = run.adjoints[run.graph.index(node)]
+        if right is None or not _sane(run, right):
+            return None
+        _, notes = separate(right, derivative_candidates(run, node))
+        return len(notes)
+    return score
+
+
+def _names(g: Graph) -> tuple[str, ...]:
+    """Node names a number-valued answer may mention (only to be told to put in values)."""
+    import re
+
+    return tuple(n.name for n in g.nodes if n.op != "const"
+                 and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", n.name) and n.name not in ("e", "E"))
+
+
+def _listing(g: Graph) -> str:
+    return "\n".join("    " + g.describe(n) for n in g.nodes if n.op not in ("input", "const"))
+
+
+def _point(at: Mapping[str, float]) -> str:
+    return ", ".join(f"{k} = {v:g}" for k, v in at.items())
+
+
+def _exact(run: Run) -> Any:
+    from ..symbolic.exact import exact
+
+    return exact(run)
+
+
+def _number(expr: Any, check: float) -> Any:
+    """The exact form, cross-checked against the engine's float (a loud error if they differ)."""
+    v = float(expr)
+    if not math.isclose(v, check, rel_tol=1e-9, abs_tol=1e-12):
+        raise RuntimeError(f"exact form {expr} = {v!r} disagrees with the engine's {check!r}")
+    return expr
+
+
+def _mistakes(right: float, cands: Sequence[Candidate]) -> tuple[list[Mistake], list[str]]:
+    return separate(right, cands)
+
+
+# ----------------------------------------------------------------------------------------
+# Kinds
+# ----------------------------------------------------------------------------------------
+
+def gradient(graph_or_text: Any = None, wrt: str | Sequence[str] | None = "x",
+             at: Mapping[str, float] | None = None, *, seed: Any = None,
+             symbolic: bool = False, min_sig_figs: int = 3) -> Exercise:
+    """∂f/∂``wrt`` at a point; ``wrt=None`` (or a list of inputs) asks for the full gradient.
+
+    Args:
+        graph_or_text: the function (default: the course's worked example; with a ``seed``
+            and no graph, a function of the same shape drawn per student).
+        wrt: the input, or None / a sequence for the full gradient.
+        at: the point (default x = 3, y = 2, or drawn from ``seed``).
+        seed: e.g. a student id, for a personal variant.
+        symbolic: also confirm exact answers with sympy (in a killable child process).
+        min_sig_figs: fewest significant figures accepted for a decimal answer.
+    """
+    if wrt is None or not isinstance(wrt, str):
+        return _full_gradient(graph_or_text, wrt, at, seed, symbolic, min_sig_figs)
+    run = _choose(graph_or_text, at, seed, "gradient", _derivative_score(lambda r: wrt))
+    g = run.graph
+    if wrt not in g.inputs:
+        raise ValueError(f"{wrt!r} is not an input of this graph; inputs: "
+                         f"{', '.join(g.inputs)}")
+    right = run.grad[wrt]
+    expected = _number(_exact(run).grad[wrt], right)
+    mistakes, notes = _mistakes(right, derivative_candidates(run, wrt))
+    out = g.output.name
+    prompt = (f"Compute ∂{out}/∂{wrt} at {_point(run.inputs)} for the graph\n{_listing(g)}\n"
+              f"{_HOW}")
+    return Exercise("gradient", prompt, expected, variables=_names(g),
+                    mistakes=mistakes, collisions=notes, graph=g,
+                    run=run, at=run.inputs, seed=seed, symbolic=symbolic,
+                    min_sig_figs=min_sig_figs, what=f"∂{out}/∂{wrt}")
+
+
+def _full_gradient(source: Any, wrt: Sequence[str] | None, at: Mapping[str, float] | None,
+                   seed: Any, symbolic: bool, min_sig_figs: int) -> Exercise:
+    def names(run: Run) -> tuple[str, ...]:
+        return tuple(wrt) if wrt is not None else run.graph.inputs
+
+    def score(run: Run) -> float | None:
+        total = 0
+        for n in names(run):
+            s = _derivative_score(lambda r, n=n: n)(run)
+            if s is None:
+                return None
+            total += s
+        return total
+
+    run = _choose(source, at, seed, "full-gradient", score)
+    g = run.graph
+    comps = names(run)
+    ex = _exact(run)
+    expected = tuple(_number(ex.grad[n], run.grad[n]) for n in comps)
+    mistakes: list[Mistake] = []
+    notes: list[str] = []
+    for k, n in enumerate(comps):
+        ms, ns = _mistakes(run.grad[n], derivative_candidates(run, n))
+        mistakes += [Mistake(f"{k}:{m.name}", m.message, m.value) for m in ms]
+        notes += [f"∂/∂{n}: {t}" for t in ns]
+    out = g.output.name
+    vec = ", ".join(f"∂{out}/∂{n}" for n in comps)
+    prompt = (f"Compute the gradient ({vec}) at {_point(run.inputs)} for the graph\n"
+              f"{_listing(g)}\nGive {len(comps)} values separated by commas. {_HOW}")
+    return Exercise("full_gradient", prompt, expected, variables=_names(g),
+                    mistakes=mistakes, collisions=notes,
+                    graph=g, run=run, at=run.inputs, seed=seed, symbolic=symbolic,
+                    min_sig_figs=min_sig_figs, what=f"∇{out}")
+
+
+def adjoint(graph_or_text: Any = None, node: str | None = None,
+            at: Mapping[str, float] | None = None, *, seed: Any = None, exact: bool = False,
+            symbolic: bool = False, min_sig_figs: int = 3) -> Exercise:
+    """The adjoint ∂f/∂``node`` of a node (default: the first node with two out-edges).
+
+    ``exact=True`` asks for an exact expression and refuses decimals.
+    """
+    def which(run: Run) -> str:
+        if node is not None:
+            return node
+        g = run.graph
+        shared = [n.name for n in g.nodes if len(g.out_edges[n.index]) > 1
+                  and n.op != "input" and g.needs_grad[n.index]]
+        inner = [n.name for n in g.nodes if n.op not in ("input", "const")
+                 and n.index != g.output_index and g.needs_grad[n.index]]
+        return (shared or inner or list(g.inputs))[0]
+
+    run = _choose(graph_or_text, at, seed, "adjoint", _derivative_score(which))
+    g = run.graph
+    name = which(run)
+    g.node(name)
+    right = run.adjoints[g.index(name)]
+    if right is None:
+        raise ValueError(f"no gradient flows into {name!r}: it does not depend on an input")
+    expected = _number(_exact(run).adjoint(name), right)
+    mistakes, notes = _mistakes(right, derivative_candidates(run, name))
+    out = g.output.name
+    how = ("Give an exact expression (no decimals), such as 1 + 1/(2*sqrt(2*log(3)))."
+           if exact else _HOW)
+    prompt = (f"Compute the adjoint of {name}, ∂{out}/∂{name}, at {_point(run.inputs)} for "
+              f"the graph\n{_listing(g)}\n{how}")
+    return Exercise("adjoint", prompt, expected, variables=_names(g),
+                    mistakes=mistakes, collisions=notes, graph=g,
+                    run=run, at=run.inputs, seed=seed, exact_only=exact, symbolic=symbolic,
+                    min_sig_figs=min_sig_figs, what=f"∂{out}/∂{name}")
+
+
+def value(graph_or_text: Any = None, node: str | None = None,
+          at: Mapping[str, float] | None = None, *, seed: Any = None,
+          symbolic: bool = False, min_sig_figs: int = 3) -> Exercise:
+    """The value of a node after the forward pass (default: the output)."""
+    def which(run: Run) -> str:
+        return node if node is not None else run.graph.output.name
+
+    def score(run: Run) -> float | None:
+        v = run.values[run.graph.index(which(run))]
+        if not _sane(run, v if v != 0 else 1.0):
+            return None
+        return len(separate(v, value_candidates(run, which(run)))[1])
+
+    run = _choose(graph_or_text, at, seed, "value", score)
+    g = run.graph
+    name = which(run)
+    right = run.values[g.index(name)]
+    expected = _number(_exact(run).value(name), right)
+    mistakes, notes = _mistakes(right, value_candidates(run, name))
+    prompt = (f"Compute the value of {name} at {_point(run.inputs)} for the graph\n"
+              f"{_listing(g)}\n{_HOW}")
+    return Exercise("value", prompt, expected, variables=_names(g),
+                    mistakes=mistakes, collisions=notes, graph=g,
+                    run=run, at=run.inputs, seed=seed, symbolic=symbolic,
+                    min_sig_figs=min_sig_figs, what=name)
+
+
+def local_derivative(graph_or_text: Any = None, child: str | None = None,
+                     parent: str | None = None, *, seed: Any = None,
+                     symbolic: bool = False) -> Exercise:
+    """The local partial ∂child/∂parent as a formula in node names, e.g. 1/(2*sqrt(b)).
+
+    Without ``child``, a seed picks one of the graph's non-trivial edges (default: the first
+    edge into a unary node, ∂c/∂b in the worked example).
+    """
+    g = as_graph(graph_or_text)
+    run = evaluate(g, default_point(g.inputs))
+    ex = _exact(run)
+    edges = [e for e in g.edges if ex.partial_formula(e.index) is not None
+             and ex.partial_formula(e.index).free_symbols]
+    if child is not None:
+        g.node(child)
+        edges = [e for e in g.edges if e.child == child and (parent is None or
+                                                             e.parent == parent)]
+        if not edges:
+            raise ValueError(f"no edge {parent or '?'} → {child} in this graph")
+    elif not edges:
+        raise ValueError("this graph has no local derivative that depends on a node value")
+    if child is None and seed is not None:
+        from .variants import stable_rng
+
+        edge = stable_rng(seed, "local").choice(edges)
+    elif child is None:
+        unary = [e for e in edges if PRIMITIVES[g.nodes[e.dst].op].arity == 1]
+        inner = [e for e in unary if g.nodes[e.src].op != "input"]
+        edge = (inner or unary or edges)[0]
+    else:
+        edge = edges[0]
+    expected = ex.partial_formula(edge.index)
+    cnode = g.nodes[edge.dst]
+    row = PRIMITIVES[cnode.op]
+    names = tuple(dict.fromkeys(g.nodes[a].name for a in cnode.args
+                                if g.nodes[a].op != "const"))
+    syms = [sympy.Symbol(g.nodes[a].name, real=True) if g.nodes[a].op != "const"
+            else ex.values[a] for a in cnode.args]
+    domain = {}
+    for a in cnode.args:
+        v = run.values[a]
+        if g.nodes[a].op == "const":
+            continue
+        domain[g.nodes[a].name] = ((v / 2, v * 1.5) if v > 0 else (v * 1.5, v / 2) if v < 0
+                                   else (-1.0, 1.0))
+    cands: list[tuple[str, str, Any]] = [
+        ("value-not-derivative", f"that is the node's value {cnode.name} = "
+         f"{g.formula(cnode)}, not its derivative", row.sympy(sympy, *syms))]
+    for e in g.in_edges[cnode.index]:
+        other = ex.partial_formula(e)
+        if e != edge.index and other is not None and g.edges[e].parent != edge.parent:
+            cands.append((f"other-argument:{g.edges[e].parent}", f"that is ∂{cnode.name}/∂"
+                          f"{g.edges[e].parent}, the derivative with respect to the other "
+                          "argument", other))
+    if cnode.op == "sqrt":
+        cands.append(("sqrt-half", f"you forgot the ½: the derivative of √{edge.parent} is "
+                      f"1/(2√{edge.parent})", 2 * expected))
+    if expected.free_symbols:
+        cands.append(("reciprocal", "you turned the derivative upside down (its reciprocal)",
+                      1 / expected))
+    point = {n: run.values[g.index(n)] for n in names}
+    from ..symbolic.check import Undefined, numeric
+
+    right = numeric(expected, point)
+    floats = []
+    for name, msg, expr in cands:
+        try:
+            floats.append(Candidate(name, msg, numeric(expr, point)))
+        except Undefined:
+            continue
+    kept, notes = separate(right, floats)
+    by_name = {c[0]: c[2] for c in cands}
+    mistakes = [Mistake(m.name, m.message, by_name[m.name.split("|")[0]]) for m in kept]
+    prompt = (f"Write the local derivative ∂{cnode.name}/∂{edge.parent} for the node "
+              f"{g.describe(cnode)}, in terms of {', '.join(names)}.\nType a formula such as "
+              "1/(2*sqrt(b)).")
+    return Exercise("local_derivative", prompt, expected, variables=names, domain=domain,
+                    mistakes=mistakes, collisions=notes, graph=g, run=run, at=run.inputs,
+                    seed=seed, symbolic=symbolic, what=f"∂{cnode.name}/∂{edge.parent}")
