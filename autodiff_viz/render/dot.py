@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .fmt import dot_quote
-from .scene import BLANK, Scene
+from .scene import BLANK, EdgeView, NodeView, Scene
 
 __all__ = ["PALETTE", "NODE_STYLES", "EDGE_STYLES", "Layout", "scene_lines", "layout_lines_dot",
            "structure_lines", "GRAPH_ATTRS", "GRAPH_NAME"]
@@ -137,39 +138,51 @@ def scene_lines(scene: Scene, layout: Layout | None = None) -> list[str]:
             body.append(f'\t{name} [id="{name}", shape=point, style=invis, width=0, height=0, '
                         f'label="", pos="{x:g},{y:g}"]\n')
     for node in scene.nodes:
-        colour, fill, pen, extra = NODE_STYLES[node.state]
-        if node.kind == "const":
-            colour, fill, pen, extra = "#777777", "#F2F2F2", "1", "dotted"
-        style = ",".join(filter(None, ["rounded" if node.kind != "input" else "",
-                                       "filled", extra]))
-        klass = " ".join(filter(None, [node.kind, "output" if node.output else "", node.state,
-                                       "current" if node.current else ""]))
-        attrs = [("class", klass), ("style", style), ("color", colour), ("fillcolor", fill),
-                 ("penwidth", CURRENT_PENWIDTH if node.current else pen)]
-        if node.current:
-            attrs[2] = ("color", PALETTE["black"])
-        if node.state == "unknown":
-            attrs.append(("fontcolor", "#555555"))
-        if layout is not None:
-            pos, width, height = layout.nodes[node.index]
-            attrs += [("pos", pos), ("width", width), ("height", height)]
-        body.append(_node_line(node.index, node.kind, node.output, "\n".join(node.lines),
-                               attrs))
+        placed = layout.nodes[node.index] if layout is not None else None
+        body.append(_scene_node(node, placed))
     if layout is None:
         body += _rank_lines([n.index for n in scene.nodes if n.kind == "input"])
     for edge in scene.edges:
-        colour, pen, style, font = EDGE_STYLES[edge.state]
-        attrs = [("id", f"e{edge.index}"), ("class", edge.state), ("color", colour),
-                 ("penwidth", pen), ("style", style)]
-        if edge.label != BLANK:
-            attrs += [("label", edge.label), ("fontcolor", font)]
-        if layout is not None:
-            pos, lp = layout.edges[edge.index]
-            attrs.append(("pos", pos))
-            if lp is not None and edge.label != BLANK:
-                attrs.append(("lp", lp))
-        body.append(f"\tn{edge.src} -> n{edge.dst} [{_attrs(attrs)}]\n")
+        placed_edge = layout.edges[edge.index] if layout is not None else None
+        body.append(_scene_edge(edge, placed_edge))
     return body
+
+
+@lru_cache(maxsize=65536)
+def _scene_node(node: NodeView, placed: tuple[str, str, str] | None) -> str:
+    """One node statement (cached: most nodes look the same in consecutive frames)."""
+    colour, fill, pen, extra = NODE_STYLES[node.state]
+    if node.kind == "const":
+        colour, fill, pen, extra = "#777777", "#F2F2F2", "1", "dotted"
+    style = ",".join(filter(None, ["rounded" if node.kind != "input" else "", "filled",
+                                   extra]))
+    klass = " ".join(filter(None, [node.kind, "output" if node.output else "", node.state,
+                                   "current" if node.current else ""]))
+    attrs = [("class", klass), ("style", style),
+             ("color", PALETTE["black"] if node.current else colour), ("fillcolor", fill),
+             ("penwidth", CURRENT_PENWIDTH if node.current else pen)]
+    if node.state == "unknown":
+        attrs.append(("fontcolor", "#555555"))
+    if placed is not None:
+        pos, width, height = placed
+        attrs += [("pos", pos), ("width", width), ("height", height)]
+    return _node_line(node.index, node.kind, node.output, "\n".join(node.lines), attrs)
+
+
+@lru_cache(maxsize=65536)
+def _scene_edge(edge: EdgeView, placed: tuple[str, str | None] | None) -> str:
+    """One edge statement (cached like :func:`_scene_node`)."""
+    colour, pen, style, font = EDGE_STYLES[edge.state]
+    attrs = [("id", f"e{edge.index}"), ("class", edge.state), ("color", colour),
+             ("penwidth", pen), ("style", style)]
+    if edge.label != BLANK:
+        attrs += [("label", edge.label), ("fontcolor", font)]
+    if placed is not None:
+        pos, lp = placed
+        attrs.append(("pos", pos))
+        if lp is not None and edge.label != BLANK:
+            attrs.append(("lp", lp))
+    return f"\tn{edge.src} -> n{edge.dst} [{_attrs(attrs)}]\n"
 
 
 def structure_lines(kinds: Sequence[tuple[str, bool]], headers: Sequence[str],
