@@ -143,7 +143,8 @@ class Texts:
         if is_array(v):
             return f"{name}: {self.num(v)}"
         expr = self.exact.values[i] if self.exact is not None else None
-        return f"{name} = {self._value_part(v, expr)}"
+        warn = " ⚠" if self.run.flags.get(i) else ""  # e.g. relu at its kink
+        return f"{name} = {self._value_part(v, expr)}{warn}"
 
     def adjoint(self, i: int) -> str:
         g, v = self.graph, self.run.adjoints[i]

@@ -143,3 +143,22 @@ def test_structure_drawing_has_every_node_and_no_numbers(run):
     text = " ".join(t.text or "" for t in ET.fromstring(svg.encode()).iter(f"{NS}text"))
     assert "b = a·y" in text and "1.099" not in text
     assert "image/svg+xml" in adv.graph(PROGRAM)._repr_mimebundle_()
+
+
+def test_array_graph_frames_share_coordinates():
+    np = pytest.importorskip("numpy")
+    g = adv.graph(lambda W, b, X: adv.mean(adv.sum(adv.square(adv.tanh(X @ W + b)), axis=1)))
+    run = g.evaluate(W=np.ones((4, 3)), b=np.zeros(3), X=np.ones((5, 4)))
+    svgs = frames(run) + frames(run, view=run.forward_mode("W"))
+    assert len(svgs) == len(run.steps) + len(run.forward_mode("W").steps)
+    assert all(geometry(s) == geometry(svgs[0]) for s in svgs)
+    assert "W: 4×3" in svgs[-1]
+
+
+def test_other_inputs_of_the_same_graph_reuse_the_layout():
+    g = adv.graph(PROGRAM)
+    engine.clear_cache()
+    before = engine.STATS["layout"]
+    a, b = frames(g.evaluate(x=3, y=2)), frames(g.evaluate(x=5, y=7))
+    assert engine.STATS["layout"] - before == 1  # numbers of similar width: same layout
+    assert geometry(a[0]) == geometry(b[-1])

@@ -175,3 +175,9 @@ def test_bad_arguments_say_what_is_wrong(run):
         scene(run, view=other.forward_mode("x"))
     with pytest.raises(RenderError, match="view must be"):
         scene(run, view="x")
+
+
+def test_a_kink_is_flagged_on_the_node():
+    run = adv.graph("relu(x)*y").evaluate(x=0, y=2)  # relu is not differentiable at 0
+    assert lines_of(scene(run), "v1")[1].endswith("⚠")
+    assert not lines_of(scene(adv.graph("relu(x)*y").evaluate(x=1, y=2)), "v1")[1].endswith("⚠")
