@@ -38,6 +38,8 @@ class Exercise:
         domain: sampling domain for symbolic answers (``{name: (low, high)}``).
         mistakes: recognisable wrong answers (see :mod:`.mistakes`).
         collisions: mistakes that could not be told apart at this point (author's notes).
+        unavoidable: the collisions that come from the graph's structure and happen at every
+            point (their mistakes are merged into one message naming both).
         graph, run, at, seed: where the question came from.
         exact_only: decimals are refused (the question asks for an exact form).
         history: every :class:`Feedback` given so far.
@@ -48,12 +50,14 @@ class Exercise:
                  mistakes: Sequence[Mistake] = (), collisions: Sequence[str] = (),
                  graph: Any = None, run: Any = None, at: Mapping[str, float] | None = None,
                  seed: Any = None, exact_only: bool = False, symbolic: bool = False,
-                 min_sig_figs: int = 3, what: str = "the answer") -> None:
+                 min_sig_figs: int = 3, what: str = "the answer",
+                 unavoidable: Sequence[str] = ()) -> None:
         self.kind, self.prompt, self.expected = kind, prompt, expected
         self.variables = tuple(variables)
         self.domain = dict(domain) if domain else None
         self.mistakes = tuple(mistakes)
         self.collisions = tuple(collisions)
+        self.unavoidable = frozenset(unavoidable)
         self.graph, self.run, self.at, self.seed = graph, run, dict(at or {}), seed
         self.exact_only, self.symbolic, self.min_sig_figs = exact_only, symbolic, min_sig_figs
         self.what = what

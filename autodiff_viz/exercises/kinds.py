@@ -32,7 +32,8 @@ from .base import Exercise
 from .mistakes import Candidate, derivative_candidates, separate, value_candidates
 from .variants import default_point, family_member, pick, random_point
 
-__all__ = ["value", "local_derivative", "adjoint", "gradient", "SEED_PROGRAM", "as_graph"]
+__all__ = ["value", "local_derivative", "adjoint", "gradient", "SEED_PROGRAM", "as_graph",
+           "unavoidable"]
 
 SEED_PROGRAM = "a = log(x)\nb = a*y\nc = sqrt(b)\nf = c + b"
 _HOW = ("Give an exact expression such as 2/3 + log(3), or a decimal with at least 3 "
@@ -86,14 +87,41 @@ def _sane(run: Run, right: float) -> bool:
     return math.isfinite(right) and 1e-3 <= abs(right) <= 1e3 and big <= 1e4
 
 
+def _derivative_notes(run: Run, node: str) -> list[str] | None:
+    right = run.adjoints[run.graph.index(node)]
+    if right is None:
+        return None
+    return separate(right, derivative_candidates(run, node))[1]
+
+
+def _nearby(run: Run) -> Run | None:
+    """The same graph at a slightly moved point (to tell structural collisions apart)."""
+    moved = {k: v * 1.07 + 0.031 for k, v in run.inputs.items()}
+    try:
+        return evaluate(run.graph, moved)
+    except (ValueError, ArithmeticError):
+        return None
+
+
+def unavoidable(run: Run, notes: Sequence[str], notes_at: Callable[[Run], Any]) -> set[str]:
+    """The collisions that also happen at a nearby point: identities of the graph's structure
+    (e.g. for b = a + y, dropping ∂a/∂x gives ∂f/∂y everywhere), not of the chosen point."""
+    if not notes:
+        return set()
+    other = _nearby(run)
+    again = notes_at(other) if other is not None else None
+    return set(notes) & set(again or ())
+
+
 def _derivative_score(source_node: Callable[[Run], str]) -> Callable[[Run], float | None]:
+    """Number of collisions that a different point could avoid (None: unusable variant)."""
     def score(run: Run) -> float | None:
         node = source_node(run)
         right = run.adjoints[run.graph.index(node)]
         if right is None or not _sane(run, right):
             return None
-        _, notes = separate(right, derivative_candidates(run, node))
-        return len(notes)
+        notes = _derivative_notes(run, node) or []
+        return len(set(notes) - unavoidable(run, notes, lambda r: _derivative_notes(r, node)))
     return score
 
 
@@ -159,13 +187,14 @@ def gradient(graph_or_text: Any = None, wrt: str | Sequence[str] | None = "x",
     right = run.grad[wrt]
     expected = _number(_exact(run).grad[wrt], right)
     mistakes, notes = _mistakes(right, derivative_candidates(run, wrt))
+    fixed = unavoidable(run, notes, lambda r: _derivative_notes(r, wrt))
     out = g.output.name
     prompt = (f"Compute ∂{out}/∂{wrt} at {_point(run.inputs)} for the graph\n{_listing(g)}\n"
               f"{_HOW}")
     return Exercise("gradient", prompt, expected, variables=_names(g),
                     mistakes=mistakes, collisions=notes, graph=g,
                     run=run, at=run.inputs, seed=seed, symbolic=symbolic,
-                    min_sig_figs=min_sig_figs, what=f"∂{out}/∂{wrt}")
+                    min_sig_figs=min_sig_figs, what=f"∂{out}/∂{wrt}", unavoidable=fixed)
 
 
 def _full_gradient(source: Any, wrt: Sequence[str] | None, at: Mapping[str, float] | None,
@@ -189,10 +218,13 @@ def _full_gradient(source: Any, wrt: Sequence[str] | None, at: Mapping[str, floa
     expected = tuple(_number(ex.grad[n], run.grad[n]) for n in comps)
     mistakes: list[Mistake] = []
     notes: list[str] = []
+    fixed: set[str] = set()
     for k, n in enumerate(comps):
         ms, ns = _mistakes(run.grad[n], derivative_candidates(run, n))
         mistakes += [Mistake(f"{k}:{m.name}", m.message, m.value) for m in ms]
         notes += [f"∂/∂{n}: {t}" for t in ns]
+        fixed |= {f"∂/∂{n}: {t}" for t in
+                  unavoidable(run, ns, lambda r, n=n: _derivative_notes(r, n))}
     out = g.output.name
     vec = ", ".join(f"∂{out}/∂{n}" for n in comps)
     prompt = (f"Compute the gradient ({vec}) at {_point(run.inputs)} for the graph\n"
@@ -200,7 +232,7 @@ def _full_gradient(source: Any, wrt: Sequence[str] | None, at: Mapping[str, floa
     return Exercise("full_gradient", prompt, expected, variables=_names(g),
                     mistakes=mistakes, collisions=notes,
                     graph=g, run=run, at=run.inputs, seed=seed, symbolic=symbolic,
-                    min_sig_figs=min_sig_figs, what=f"∇{out}")
+                    min_sig_figs=min_sig_figs, what=f"∇{out}", unavoidable=fixed)
 
 
 def adjoint(graph_or_text: Any = None, node: str | None = None,
@@ -229,6 +261,7 @@ def adjoint(graph_or_text: Any = None, node: str | None = None,
         raise ValueError(f"no gradient flows into {name!r}: it does not depend on an input")
     expected = _number(_exact(run).adjoint(name), right)
     mistakes, notes = _mistakes(right, derivative_candidates(run, name))
+    fixed = unavoidable(run, notes, lambda r: _derivative_notes(r, name))
     out = g.output.name
     how = ("Give an exact expression (no decimals), such as 1 + 1/(2*sqrt(2*log(3)))."
            if exact else _HOW)
@@ -237,7 +270,7 @@ def adjoint(graph_or_text: Any = None, node: str | None = None,
     return Exercise("adjoint", prompt, expected, variables=_names(g),
                     mistakes=mistakes, collisions=notes, graph=g,
                     run=run, at=run.inputs, seed=seed, exact_only=exact, symbolic=symbolic,
-                    min_sig_figs=min_sig_figs, what=f"∂{out}/∂{name}")
+                    min_sig_figs=min_sig_figs, what=f"∂{out}/∂{name}", unavoidable=fixed)
 
 
 def value(graph_or_text: Any = None, node: str | None = None,
@@ -251,7 +284,12 @@ def value(graph_or_text: Any = None, node: str | None = None,
         v = run.values[run.graph.index(which(run))]
         if not _sane(run, v if v != 0 else 1.0):
             return None
-        return len(separate(v, value_candidates(run, which(run)))[1])
+        notes = separate(v, value_candidates(run, which(run)))[1]
+
+        def again(r: Run) -> list[str]:
+            return separate(r.values[r.graph.index(which(r))], value_candidates(r, which(r)))[1]
+
+        return len(set(notes) - unavoidable(run, notes, again))
 
     run = _choose(graph_or_text, at, seed, "value", score)
     g = run.graph
