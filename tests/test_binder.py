@@ -136,3 +136,21 @@ def test_readme_gives_the_two_local_commands_and_the_conda_route():
         assert re.search(rf"^{target}:", makefile, re.M), f"Makefile has no {target} target"
     assert "conda env create -f environment.yml" in readme
     assert "docs/stepper.png" in readme
+
+
+@pytest.mark.dot
+def test_readme_python_examples_run(tmp_path, monkeypatch):
+    """The quick start in the README is real code: run its python blocks in order."""
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert len(blocks) >= 2
+    monkeypatch.chdir(tmp_path)             # export_html writes walk.html here
+    scope: dict = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 - our own README
+    run, ex = scope["run"], scope["ex"]
+    assert (scope["step"].phase, scope["step"].node) == ("backward", "b")
+    assert run.value == pytest.approx(3.679528, abs=1e-6)     # the published example
+    assert run.grad["x"] == pytest.approx(0.891542, abs=1e-6)
+    assert (tmp_path / "walk.html").exists()
+    assert not ex.check("0.6667").correct and scope["fb"].correct
