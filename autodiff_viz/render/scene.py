@@ -33,6 +33,8 @@ LABELS = ("numeric", "symbolic", "both")
 BLANK = " "
 #: Numbers in layout text are at least this wide, so most input values give the same layout.
 _MIN_NUMBER = "0.0000"
+#: Terms of a sum of contributions per line (longer sums wrap).
+TERMS_PER_LINE = 2
 #: Path products are not enumerated for the layout: reserve the widest number text.
 _WIDEST_NUMBER = "-0.0000000"
 
@@ -101,7 +103,9 @@ class Texts:
         self.layout = layout
         self.exact = _exact(run) if labels != "numeric" else None
         g = self.graph
-        self.multi = tuple(g.needs_grad[i] and len(g.out_edges[i]) >= 2
+        #: number of contribution lines per node (0 unless it has several out-edges)
+        self.multi = tuple(-(-len(g.out_edges[i]) // TERMS_PER_LINE)
+                           if g.needs_grad[i] and len(g.out_edges[i]) >= 2 else 0
                            for i in range(len(g.nodes)))
 
     # numbers ---------------------------------------------------------------------------
@@ -182,13 +186,20 @@ class Texts:
         num = self.num(p)
         return f"{symbol} = {text}" if text == num else f"{symbol} = {text} = {num}"
 
-    def contributions(self, step: Step) -> str:
-        """``b̄ = 1·0.3373 + 1·1``: each term is (child's adjoint)·(local partial)."""
-        if not step.contributions or any(is_array(c.value) for c in step.contributions):
-            return BLANK
-        terms = " + ".join(f"{self.num(c.factor, False)}·{self.num(c.partial, False)}"
-                           for c in step.contributions)
-        return f"{bar(step.node)} = {terms}"
+    def contributions(self, step: Step) -> tuple[str, ...]:
+        """``b̄ = 1·0.3373 + 1·1``: each term is (child's adjoint)·(local partial).
+
+        Long sums wrap after :data:`TERMS_PER_LINE` terms; always ``multi[node]`` lines.
+        """
+        count = self.multi[self.graph.index(step.node)]
+        cs = step.contributions
+        if not cs or any(is_array(c.value) for c in cs):
+            return (BLANK,) * count
+        terms = [f"{self.num(c.factor, False)}·{self.num(c.partial, False)}" for c in cs]
+        lines = [" + ".join(terms[k:k + TERMS_PER_LINE])
+                 for k in range(0, len(terms), TERMS_PER_LINE)]
+        lines = [f"{bar(step.node)} = {lines[0]}"] + [f"+ {line}" for line in lines[1:]]
+        return tuple(lines[:count]) + (BLANK,) * (count - len(lines))
 
     def path_product(self, step: Step, view: Paths) -> str:
         text = _WIDEST_NUMBER if self.layout else self.num(step.adjoint)
@@ -290,8 +301,8 @@ def scene(run: Run, step: int | None = None, labels: str = "numeric", view: Any 
             lines.append(texts.adjoint(i) if second else BLANK)
             state = "adjoint" if second else state
         if texts.multi[i]:
-            lines.append(texts.contributions(steps[script.second[i]])
-                         if second and not tangent else BLANK)
+            lines.extend(texts.contributions(steps[script.second[i]])
+                         if second and not tangent else (BLANK,) * texts.multi[i])
         is_current = current is not None and current.node == node.name
         nodes.append(NodeView(i, node.name, node.op if node.op == "input" else "op",
                               i == g.output_index, tuple(lines), state, is_current))
@@ -328,8 +339,7 @@ def _paths_scene(run: Run, view: Paths, steps: Sequence[Step], k: int | None,
             lines.append(texts.path_product(current, view))
         else:
             lines.append(BLANK)
-        if texts.multi[i]:
-            lines.append(BLANK)
+        lines.extend((BLANK,) * texts.multi[i])
         is_current = current is not None and current.node == node.name
         nodes.append(NodeView(i, node.name, node.op if node.op == "input" else "op", i == out,
                               tuple(lines), "path" if i in on_nodes else "value", is_current))
@@ -356,13 +366,13 @@ def layout_lines(run: Run, labels: str = "numeric",
         slots = [{t.header(i)}, {t.value(i)}, {BLANK}]
         if run.adjoints[i] is not None:
             slots[2].add(t.adjoint(i))
-        if t.multi[i]:
-            slots.append({BLANK})
+        slots += [{BLANK} for _ in range(t.multi[i])]
         candidates.append(slots)
     for s in run.steps:
         i = g.index(s.node)
         if s.phase == "backward" and t.multi[i]:
-            candidates[i][3].add(t.contributions(s))
+            for slot, line in zip(candidates[i][3:], t.contributions(s), strict=True):
+                slot.add(line)
     for wrt in g.inputs:
         view = run.forward_mode(wrt)
         for i, node in enumerate(g.nodes):

@@ -181,3 +181,20 @@ def test_a_kink_is_flagged_on_the_node():
     run = adv.graph("relu(x)*y").evaluate(x=0, y=2)  # relu is not differentiable at 0
     assert lines_of(scene(run), "v1")[1].endswith("⚠")
     assert not lines_of(scene(adv.graph("relu(x)*y").evaluate(x=1, y=2)), "v1")[1].endswith("⚠")
+
+
+def test_long_sums_wrap_and_add_up_to_the_derivative():
+    expr = " + ".join(f"sin(x*{k})*y" for k in range(1, 6))  # x has 5 out-edges
+
+    def f(x, y):
+        return sum(math.sin(x * k) * y for k in range(1, 6))
+    x, y, h = 0.3, 2.0, 1e-6
+    run = adv.graph(expr).evaluate(x=x, y=y)
+    lines = lines_of(scene(run), "x")
+    sums = lines[3:]
+    assert len(sums) == 3 and sums[0].startswith("x\u0304 = ") and sums[1].startswith("+ ")
+    terms = " + ".join(s.split(" = ")[-1].removeprefix("+ ") for s in sums).split(" + ")
+    assert len(terms) == 5 and all(len(s) < 40 for s in lines)
+    total = sum(float(a) * float(b) for a, b in (t.split("·") for t in terms))
+    central = (f(x + h, y) - f(x - h, y)) / (2 * h)
+    assert total == pytest.approx(central, rel=2e-3)  # terms are shown to 4 digits
