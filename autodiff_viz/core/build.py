@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .graph import Graph, GraphError, Node
+from .graph import Graph, GraphError, Node, gc_paused
 from .primitives import FUNCTIONS, PRIMITIVES, suggest
 
 __all__ = ["ParseError", "TracingError", "from_text", "from_function", "Traced", "Builder",
@@ -85,6 +85,12 @@ class Builder:
         return self._cse[key]
 
     def apply(self, op: str, args: tuple[int, ...], name: str | None = None) -> int:
+        """Index of the node ``op(*args)``: an existing identical unnamed node, or a new one."""
+        if name is None:
+            key = (op, args)
+            found = self._cse.get(key)
+            if found is not None:
+                return found
         row = PRIMITIVES.get(op)
         if row is None:
             from .primitives import primitive
@@ -92,12 +98,10 @@ class Builder:
             primitive(op)  # raises, naming the missing rule
         if len(args) != row.arity:
             raise GraphError(f"{op} takes {row.arity} argument(s), got {len(args)}")
-        if name is not None:
-            return self._add(name, op, args, None)
-        key = (op, args)
-        if key not in self._cse:
-            self._cse[key] = self._add(None, op, args, None)
-        return self._cse[key]
+        i = self._add(name, op, args, None)
+        if name is None:
+            self._cse[key] = i
+        return i
 
     def _add(self, name, op, args, const) -> int:
         self.names.append(name)
@@ -106,6 +110,7 @@ class Builder:
         self.consts.append(const)
         return len(self.ops) - 1
 
+    @gc_paused()
     def finish(self, output: int, output_name: str | None = None, *, source: Any = None,
                kind: str = "ops", keep_inputs: list[str] | None = None) -> Graph:
         """Keep the output's ancestors (and the listed inputs), name the unnamed, build."""
@@ -140,8 +145,10 @@ class Builder:
         make_node = tuple.__new__
         names, ops, all_args, consts = self.names, self.ops, self.args, self.consts
         counter = 0
+        dropped = False  # until a node is dropped, old and new indices agree
         for i in range(len(ops)):
             if not keep[i]:
+                dropped = True
                 continue
             name = names[i]
             if i == output and output_name is not None:
@@ -155,8 +162,8 @@ class Builder:
                 name = f"v{counter}"
             new_index[i] = len(nodes)
             args = all_args[i]
-            args = (new_index[args[0]],) if len(args) == 1 else \
-                tuple([new_index[a] for a in args])
+            if dropped:
+                args = tuple([new_index[a] for a in args])
             nodes.append(make_node(Node, (len(nodes), name, ops[i], args, consts[i])))
         return Graph(nodes, new_index[output], source=source, kind=kind)
 
@@ -207,6 +214,7 @@ def _looks_like_program(text: str) -> bool:
     return "\n" in text.strip() or ";" in text or re.search(r"(?<![=<>!])=(?!=)", text) is not None
 
 
+@gc_paused()
 def from_text(text: str) -> Graph:
     """Build a graph from an expression (``"sqrt(log(x)*y) + log(x)*y"``) or a program.
 
@@ -464,6 +472,18 @@ _CONTROL_FLOW = ("cannot use a traced value in Python control flow or comparison
                  "one graph per branch.")
 
 
+def _binary(op: str, reflected: bool = False) -> Callable[[Traced, Any], Traced]:
+    """The method ``Traced.__<op>__`` (or ``__r<op>__``): records ``op`` on the builder."""
+
+    def method(self: Traced, other: Any) -> Traced:
+        b = self.builder
+        o = other.index if type(other) is Traced and other.builder is b else _lift(b, other)
+        return Traced(b, b.apply(op, (o, self.index) if reflected else (self.index, o)))
+
+    method.__name__ = f"__{'r' if reflected else ''}{op}__"
+    return method
+
+
 class Traced:
     """A placeholder value recorded while tracing; arithmetic on it adds graph nodes."""
 
@@ -473,46 +493,13 @@ class Traced:
     def __init__(self, builder: Builder, index: int, shape: tuple | None = None) -> None:
         self.builder, self.index, self.shape = builder, index, shape
 
-    def _bin(self, op: str, other: Any, reflected: bool = False) -> Traced:
-        o = _lift(self.builder, other)
-        args = (o, self.index) if reflected else (self.index, o)
-        return Traced(self.builder, self.builder.apply(op, args))
-
-    def __add__(self, o):
-        return self._bin("add", o)
-
-    def __radd__(self, o):
-        return self._bin("add", o, True)
-
-    def __sub__(self, o):
-        return self._bin("sub", o)
-
-    def __rsub__(self, o):
-        return self._bin("sub", o, True)
-
-    def __mul__(self, o):
-        return self._bin("mul", o)
-
-    def __rmul__(self, o):
-        return self._bin("mul", o, True)
-
-    def __truediv__(self, o):
-        return self._bin("div", o)
-
-    def __rtruediv__(self, o):
-        return self._bin("div", o, True)
-
-    def __pow__(self, o):
-        return self._bin("pow", o)
-
-    def __rpow__(self, o):
-        return self._bin("pow", o, True)
-
-    def __matmul__(self, o):
-        return self._bin("matmul", o)
-
-    def __rmatmul__(self, o):
-        return self._bin("matmul", o, True)
+    # + - * / ** @ and their reflected forms (2 + x calls x.__radd__(2))
+    __add__, __radd__ = _binary("add"), _binary("add", True)
+    __sub__, __rsub__ = _binary("sub"), _binary("sub", True)
+    __mul__, __rmul__ = _binary("mul"), _binary("mul", True)
+    __truediv__, __rtruediv__ = _binary("div"), _binary("div", True)
+    __pow__, __rpow__ = _binary("pow"), _binary("pow", True)
+    __matmul__, __rmatmul__ = _binary("matmul"), _binary("matmul", True)
 
     def __neg__(self):
         return Traced(self.builder, self.builder.apply("neg", (self.index,)))
@@ -599,6 +586,7 @@ def apply(op: str, *args: Any) -> Any:
     return row.value(*vals)
 
 
+@gc_paused()
 def from_function(fn: Callable[..., Any]) -> Graph:
     """Trace ``fn`` once with placeholder inputs (one per parameter) and record the graph."""
     try:

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .graph import Graph
+from .graph import Graph, gc_paused
 from .primitives import PRIMITIVES, primitive, unbroadcast
 
 __all__ = ["Step", "Contribution", "Run", "TangentRun", "Path", "Paths", "DomainError",
@@ -192,6 +192,7 @@ class Forward(NamedTuple):
     flags: dict
 
 
+@gc_paused()
 def forward(graph: Graph, inputs: Mapping[str, Any]) -> Forward:
     """Values of every node and the local partial on every edge that carries a gradient."""
     bound = bind_inputs(graph, inputs)
@@ -295,6 +296,7 @@ def _raise_nonfinite(graph: Graph, i: int, values: list) -> None:
 # Reverse pass
 # ----------------------------------------------------------------------------------------
 
+@gc_paused()
 def reverse(graph: Graph, fwd: Forward) -> list:
     """Adjoints ∂output/∂node for every node (``None`` where no gradient flows)."""
     nodes, edges, out_edges, needs = graph.nodes, graph.edges, graph.out_edges, graph.needs_grad
@@ -492,6 +494,7 @@ class TangentRun:
                     contributions=contributions, flags=run.flags.get(i, ()), wrt=self.wrt)
 
 
+@gc_paused()
 def forward_mode(graph: Graph, fwd: Forward, wrt: str, direction: Any = None) -> list:
     """Tangent of every node with respect to input ``wrt`` (seed 1, or ``direction``)."""
     nodes, edges, in_edges, needs = graph.nodes, graph.edges, graph.in_edges, graph.needs_grad
