@@ -25,9 +25,10 @@ __all__ = ["Exercise", "gradient", "adjoint", "value", "local_derivative", "fill
 
 def __getattr__(name: str) -> Any:
     if name in ("fill_in", "FillIn"):
-        from . import fill_in as _mod
+        import importlib
 
-        value_ = getattr(_mod, name if name == "FillIn" else "fill_in")
+        mod = importlib.import_module(f"{__name__}.fill_in")
+        value_ = getattr(mod, name)
         globals()[name] = value_
         return value_
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,8 +27,8 @@ from ..core.passes import DomainError, Run
 from ..core.primitives import PRIMITIVES
 from ..symbolic.check import Mistake
 
-__all__ = ["Candidate", "derivative_candidates", "value_candidates", "separate", "COLLIDE",
-           "paths_between"]
+__all__ = ["Candidate", "derivative_candidates", "value_candidates", "partial_candidates",
+           "separate", "COLLIDE", "paths_between"]
 
 #: Two values closer than this (relative) cannot be told apart from a 3-significant-figure
 #: answer, so they count as a collision.
@@ -240,6 +240,32 @@ def value_candidates(run: Run, node: str) -> list[Candidate]:
     return [c for c in cands if c.value is not None and math.isfinite(c.value)]
 
 
+def partial_candidates(run: Run, e: int) -> list[Candidate]:
+    """Wrong values of the local partial on edge ``e``: the other argument's partial, the
+    child's value, the ½ of a square root forgotten, its reciprocal, a flipped sign."""
+    g = run.graph
+    edge = g.edges[e]
+    child = g.nodes[edge.dst]
+    right = run.partials[e]
+    cands: list[Candidate] = []
+    for other in g.in_edges[child.index]:
+        o = g.edges[other]
+        if other != e and o.parent != edge.parent and run.partials[other] is not None:
+            cands.append(Candidate(f"other-argument:{o.parent}", f"that is ∂{child.name}/∂"
+                                   f"{o.parent}, the derivative with respect to the other "
+                                   "argument", run.partials[other]))
+    cands.append(Candidate("value-not-derivative", f"that is the value of {child.name}, not "
+                           "its derivative", run.values[child.index]))
+    if child.op == "sqrt":
+        cands.append(Candidate("sqrt-half", f"you forgot the ½: ∂{child.name}/∂{edge.parent}"
+                               f" = 1/(2√{edge.parent})", 2 * right))
+    if right:
+        cands.append(Candidate("reciprocal", "you turned the derivative upside down (its "
+                               "reciprocal)", 1 / right))
+    cands.append(Candidate("sign", "you flipped the sign", -right))
+    return [c for c in cands if c.value is not None and math.isfinite(c.value)]
+
+
 def separate(right: float, candidates: Sequence[Candidate], rel: float = COLLIDE,
              ) -> tuple[list[Mistake], list[str]]:
     """Mistakes that can be told apart, and a note for every collision.
@@ -251,7 +277,7 @@ def separate(right: float, candidates: Sequence[Candidate], rel: float = COLLIDE
     >>> ms, notes = separate(1.0, [Candidate("a", "A", 2.0), Candidate("b", "B", 2.001),
     ...                            Candidate("c", "C", 1.0)])
     >>> [(m.name, m.message) for m in ms], notes
-    ([('a|b', 'either A, or B')], ['c: equals the right answer here', 'a and b: same value'])
+    ([('a|b', 'either A, or B')], ['a and b: same value', 'c: equals the right answer here'])
     """
     def near(u: float, v: float) -> bool:
         return abs(u - v) <= rel * max(abs(u), abs(v), 1e-12)
