@@ -311,8 +311,13 @@ def local_derivative(graph_or_text: Any = None, child: str | None = None,
     """The local partial ∂child/∂parent as a formula in node names, e.g. 1/(2*sqrt(b)).
 
     Without ``child``, a seed picks one of the graph's non-trivial edges (default: the first
-    edge into a unary node, ∂c/∂b in the worked example).
+    edge into a unary node, ∂c/∂b in the worked example); with a seed and no graph, the
+    function is drawn per student too.
     """
+    if graph_or_text is None and seed is not None:
+        from .variants import stable_rng
+
+        graph_or_text = family_member(stable_rng(seed, "local-graph"))[0]
     g = as_graph(graph_or_text)
     run = evaluate(g, default_point(g.inputs))
     ex = _exact(run)

@@ -241,3 +241,34 @@ def test_seed_with_a_fixed_graph_varies_the_point():
 def test_bad_wrt_is_a_clear_error():
     with pytest.raises(ValueError, match="not an input"):
         adv.exercises.gradient(SEED_PROGRAM, wrt="z")
+
+
+@pytest.mark.parametrize("k", range(6))
+def test_seeded_local_derivatives_match_sympy_diff(k):
+    from autodiff_viz.core.primitives import PRIMITIVES
+
+    ex = adv.exercises.local_derivative(seed=k)
+    child_name = ex.what.split("/")[0][1:]
+    parent_name = ex.what.split("/")[1][1:]
+    g = ex.graph
+    child = g.node(child_name)
+    syms = [sympy.Symbol(g.nodes[a].name) if g.nodes[a].op != "const"
+            else sympy.Float(g.nodes[a].const) for a in child.args]
+    oracle = sympy.diff(PRIMITIVES[child.op].sympy(sympy, *syms), sympy.Symbol(parent_name))
+    assert ex.check(sympy.sstr(oracle)).correct, (ex.prompt, oracle)
+    assert not ex.check(sympy.sstr(oracle + 1)).correct
+
+
+def test_exercise_check_never_raises_on_random_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    ex = adv.exercises.gradient(SEED_PROGRAM)
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(alphabet="xyab0123456789.+-*/^() ,=_[]'qsrtlog", max_size=30))
+    def run(text):
+        fb = ex.check(text)
+        assert isinstance(fb.correct, bool) and fb.message
+
+    run()
