@@ -179,6 +179,13 @@ class Playground(w.VBox):
         self._message.value = f"<b>⚠</b> {body}{html.escape(kept)}"
 
     def close(self) -> None:
+        """Close the playground, its stepper and every part (frees browser-side models)."""
         if self.stepper is not None:
             self.stepper.close()
+        todo = list(self.children)
+        while todo:
+            c = todo.pop()
+            if c is not self.stepper:
+                todo.extend(getattr(c, "children", ()))
+                c.close()
         super().close()

@@ -33,8 +33,12 @@ from ._frames import LABELS, explanations, frames
 __all__ = ["Stepper", "MODES", "as_graph"]
 
 MODES = ("reverse", "forward", "paths")
-_MODE_LABELS = {"reverse (forward, then backward)": "reverse",
-                "forward mode (tangents)": "forward", "paths (sum over paths)": "paths"}
+_MODE_OPTIONS = [("reverse mode", "reverse"), ("forward mode", "forward"),
+                 ("paths", "paths")]
+_MODE_TIPS = ["forward pass, then backward pass (adjoints)",
+              "forward-mode tangents with respect to one input",
+              "each path from one input to the output and its product, then their sum"]
+_WIDE = {"description_width": "initial"}
 
 _CSS = """<style>
 .adv-stepper .adv-frame { overflow: auto; max-width: 100%; }
@@ -148,21 +152,22 @@ class Stepper(w.VBox):
                                        layout=w.Layout(width="auto")), "adv-next")
         self._reset = _classes(w.Button(description="⟲ Reset", tooltip="back to step 1",
                                         layout=w.Layout(width="auto")), "adv-reset")
-        self._mode_box = _classes(w.Dropdown(
-            options=list(_MODE_LABELS), description="mode",
-            value=next(k for k, v in _MODE_LABELS.items() if v == mode)), "adv-mode")
+        self._mode_box = _classes(w.ToggleButtons(
+            options=_MODE_OPTIONS, value=mode, tooltips=_MODE_TIPS,
+            style={"button_width": "auto"}), "adv-mode")
         self._wrt_box = _classes(w.Dropdown(options=list(graph.inputs), value=self._wrt,
-                                            description="w.r.t."), "adv-wrt")
-        self._labels_box = _classes(w.ToggleButtons(options=list(LABELS), value=labels,
-                                                    description="labels",
-                                                    style={"button_width": "auto"}),
-                                    "adv-labels")
+                                            description="w.r.t.", style=_WIDE,
+                                            layout=w.Layout(width="auto")), "adv-wrt")
+        self._labels_box = _classes(w.ToggleButtons(
+            options=list(LABELS), value=labels,
+            tooltips=["numbers", "exact forms (sympy)", "numbers and exact forms"],
+            style={"button_width": "auto"}, layout=w.Layout(width="auto")), "adv-labels")
         self._inputs = {}
         for name in graph.inputs:
             v = run.inputs[name]
             if isinstance(v, float):
-                box = _classes(w.FloatText(v, description=name, continuous_update=False,
-                                           layout=w.Layout(width="11em")),
+                box = _classes(w.FloatText(v, description=f"{name} =", continuous_update=False,
+                                           style=_WIDE, layout=w.Layout(width="9em")),
                                "adv-input", f"adv-input-{name}")
                 box.observe(self._input_changed, "value")
                 self._inputs[name] = box
@@ -183,8 +188,8 @@ class Stepper(w.VBox):
         self._wrt_box.layout.display = None if mode != "reverse" else "none"
 
         buttons = w.HBox([self._play, self._prev, self._next, self._reset])
-        options = w.HBox([self._mode_box, self._wrt_box, self._labels_box],
-                         layout=w.Layout(flex_flow="row wrap"))
+        options = w.HBox([self._mode_box, self._wrt_box, w.Label("labels:"), self._labels_box],
+                         layout=w.Layout(flex_flow="row wrap", grid_gap="0 1.5em"))
         input_row = w.HBox(list(self._inputs.values()), layout=w.Layout(flex_flow="row wrap"))
         super().__init__([self._style, options, input_row, self._message, self._titles,
                           self._frames, self._explanations, buttons, self._slider])
@@ -220,7 +225,7 @@ class Stepper(w.VBox):
     def mode(self, value: str) -> None:
         if value not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}; got {value!r}")
-        self._mode_box.value = next(k for k, v in _MODE_LABELS.items() if v == value)
+        self._mode_box.value = value
 
     @property
     def labels(self) -> str:
@@ -358,7 +363,7 @@ class Stepper(w.VBox):
     def _options_changed(self, change) -> None:
         owner = change["owner"]
         if owner is self._mode_box:
-            self._mode = _MODE_LABELS[change["new"]]
+            self._mode = change["new"]
             self._wrt_box.layout.display = None if self._mode != "reverse" else "none"
         elif owner is self._wrt_box:
             self._wrt = change["new"]

@@ -130,9 +130,10 @@ def test_stepping_is_linked_in_the_browser(stepper):
 
 
 def test_exported_widget_state_holds_every_frame_and_the_links(stepper):
-    from ipywidgets.embed import embed_data
+    from ipywidgets.embed import dependency_state, embed_data
 
-    state = embed_data(views=[stepper])["manager_state"]["state"]
+    state = embed_data(views=[stepper], state=dependency_state(stepper))
+    state = state["manager_state"]["state"]
     models = {k: v["model_name"] for k, v in state.items()}
     assert sum(1 for m in models.values() if m == "LinkModel") >= 4
     texts = [v["state"].get("value", "") for v in state.values()]
