@@ -183,7 +183,12 @@ def bind_inputs(graph: Graph, inputs: Mapping[str, Any]) -> dict[str, Any]:
         example = ", ".join(f"{n}=1.0" for n in graph.inputs)
         raise InputError("; ".join(parts) + f". This graph's inputs are: "
                          f"{', '.join(graph.inputs) or '(none)'}; e.g. evaluate({example})")
-    return {n: _as_value(n, inputs[n]) for n in graph.inputs}
+    bound = {n: _as_value(n, inputs[n]) for n in graph.inputs}
+    for n, v in bound.items():
+        if not (math.isfinite(v) if type(v) is float else np.all(np.isfinite(v))):
+            raise InputError(f"input {n!r} must be a finite number, got {_short(v)}"
+                             + ("" if type(v) is float else " (an array with inf or nan)"))
+    return bound
 
 
 class Forward(NamedTuple):
@@ -277,6 +282,11 @@ def _raise_domain(node, values, exc) -> None:
     row = primitive(node.op)
     args = [values[a] for a in node.args]
     shown = ", ".join(_short(a) for a in args)
+    if isinstance(exc, OverflowError) and node.op != "exp":
+        raise DomainError(
+            f"node {node.name!r} = {node.op}({shown}) overflowed: the result is too large for "
+            "floating point. Choose smaller input values.",
+            node=node.name, op=node.op, value=args[0] if len(args) == 1 else tuple(args)) from None
     raise DomainError(
         f"node {node.name!r} = {node.op}({shown}) is undefined: {node.op} needs "
         f"{row.domain} ({exc}). Choose input values inside the domain.",

@@ -122,6 +122,8 @@ def _pow(a, b):
 
 def _pow_exponent_partial(args, out):
     a, _ = args
+    if type(a) is float and a == 0.0:  # 0^b = 0 for every b > 0: flat in b
+        return 0.0
     return out * _log(a)
 
 
