@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import keyword
 import math
 import re
 from collections.abc import Callable
@@ -259,6 +260,11 @@ def _syntax_error(src: str, exc: SyntaxError) -> ParseError:
     if m:
         return ParseError(f"{m.group(0)!r}: a product needs *, e.g. "
                           f"{m.group(0)[0]}*{m.group(0)[-1]}", line, m.start() + 1, m.group(0))
+    m = re.search(r"([A-Za-z_]\w*|\d[\d.]*)\s+([A-Za-z_]\w*|\d[\d.]*)", text)
+    if m and not (keyword.iskeyword(m.group(1)) or keyword.iskeyword(m.group(2))):
+        return ParseError(f"{m.group(0)!r}: an operator is missing between {m.group(1)!r} and "
+                          f"{m.group(2)!r}; did you mean {m.group(1)}*{m.group(2)}?",
+                          line, m.start() + 1, m.group(0))
     if text.count("(") != text.count(")"):
         return ParseError(f"unbalanced brackets: {text.count('(')} '(' but "
                           f"{text.count(')')} ')'", line, col)
@@ -318,6 +324,10 @@ class _Reader:
                     raise self._err(stmt, f"{name} = {stmt.value.id} only renames "
                                     f"{stmt.value.id}; use {stmt.value.id} directly")
                 idx = self.expr(stmt.value, b, env, used_as_input, name)
+                if name in used_as_input:  # x = x + 1
+                    raise self._err(stmt, f"{name!r} is used on the right of its own "
+                                    f"assignment; each node has one value, so name the result "
+                                    f"differently, e.g. {name}2 = ...")
                 env[name] = idx
                 assigned_at[name] = stmt.lineno
                 out = idx
