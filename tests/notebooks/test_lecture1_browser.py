@@ -4,8 +4,7 @@ This reuses the widgets browser test (``tests/widgets/test_browser.py``): its Ju
 Chromium fixtures (both stopped by PID) and its stepping routine, pointed at
 ``notebooks/01_backprop_by_hand.ipynb`` instead of its own one-cell notebook. The routine
 clicks Next until the backward pass is done, checks that ∂f/∂x ≈ 0.8915 is on the page,
-keeps a screenshot under test-artifacts/ and copies it to docs/stepper.png (the README's
-picture of lecture 1's Stepper).
+and keeps a screenshot in test-artifacts/lecture1/.
 """
 
 from __future__ import annotations
@@ -61,6 +60,14 @@ def _run_all_then_show_stepper(page) -> None:
 _shared._run_all_cells = _run_all_then_show_stepper
 
 
-def test_lecture_1_stepper_in_jupyterlab(lab, browser):
+def test_lecture_1_stepper_in_jupyterlab(lab, browser, monkeypatch):
     assert LECTURE.exists()
+    # Keep this run's screenshots apart, and leave docs/stepper.png to the widgets test
+    # (it shows the same Stepper call on the same graph): the routine copies its screenshot
+    # to ROOT/docs only when that folder exists.
+    artifacts = ROOT / "test-artifacts" / "lecture1"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(_shared, "ARTIFACTS", artifacts)
+    monkeypatch.setattr(_shared, "ROOT", artifacts)
     _shared.test_stepper_in_jupyterlab(lab, browser)
+    assert (artifacts / "stepper_backward.png").stat().st_size > 10_000
