@@ -390,6 +390,10 @@ class _Reader:
 
     def _check_call(self, node: ast.Call) -> None:
         f = node.func
+        if not isinstance(f, (ast.Name, ast.Attribute, ast.Subscript)):  # (x+1)(x-1), 2(x+1)
+            left, right = _split_call(ast.get_source_segment(self.src, node) or "")
+            raise self._err(node, f"{left}{right}: a product needs *, did you mean "
+                            f"{left}*{right}?")
         if not isinstance(f, ast.Name):
             raise self._err(node, "only plain function calls such as log(x) are allowed "
                             "(no attributes, methods or indexing)")
@@ -451,6 +455,20 @@ class _Reader:
             args = tuple(results[id(a)] for a in node.args)
             return b.apply(FUNCTIONS[node.func.id], args, name)
         raise self._err(node, _not_allowed(node))  # pragma: no cover - _children rejects first
+
+
+def _split_call(text: str) -> tuple[str, str]:
+    """Split call text into the callee and its bracketed arguments.
+
+    >>> _split_call("(x+1)(x-1)")
+    ('(x+1)', '(x-1)')
+    """
+    depth = 0
+    for k in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[k], 0)
+        if depth == 0:
+            return text[:k].rstrip(), text[k:]
+    return text, ""
 
 
 def _op_symbol(op: ast.AST) -> str:
