@@ -332,14 +332,20 @@ def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step,
     terms = " + ".join(f"{_d(out, c.other)}·{_d(c.other, name)}" for c in cs)
     tterms = " + ".join(f"{_tex_d(out, c.other)} {_tex_d(c.other, name)}" for c in cs)
     a = step.adjoint
-    if all(_scalar(c.factor) and _scalar(c.partial) for c in cs):
+    if all(_scalar(c.factor) and _scalar(c.partial) and c.partial is not None for c in cs):
         nums = " + ".join(f"{fmt(c.factor)}·{fmt(c.partial)}" for c in cs)
         tnums = " + ".join(f"{_tex_num(c.factor)} \\cdot {_tex_num(c.partial)}" for c in cs)
-    else:  # arrays: each term is a vector-Jacobian product, show its result
+    elif len(cs) > 1:  # arrays: each term is a vector-Jacobian product, show its result
         nums = " + ".join(fmt(c.value) for c in cs)
         tnums = " + ".join(_tex_num(c.value) for c in cs)
-    text = f"{lhs} = {terms} = {nums} {_eq(a)} {fmt(a)}"
-    tex = _math(f"{tlhs} = {tterms} = {tnums} {_tex_eq(a)} {_tex_num(a)}")
+    else:
+        nums = tnums = ""
+    if nums:
+        text = f"{lhs} = {terms} = {nums} {_eq(a)} {fmt(a)}"
+        tex = _math(f"{tlhs} = {tterms} = {tnums} {_tex_eq(a)} {_tex_num(a)}")
+    else:
+        text = f"{lhs} = {terms} = {fmt(a)}"
+        tex = _math(f"{tlhs} = {tterms} = {_tex_num(a)}")
     if len(cs) > 1:
         why = f" ({name} is used {len(cs)} times, so its adjoint sums {len(cs)} contributions)"
         text, tex = text + why, tex + why
@@ -365,12 +371,15 @@ def _tangent(g: Graph, steps: Sequence[Step], step: Step) -> Explanation:
     cs = step.contributions
     terms = " + ".join(f"{_d(name, c.other)}·{_dd(c.other, wrt)}" for c in cs)
     tterms = " + ".join(f"{_tex_d(name, c.other)} {_tex_dd(c.other, wrt)}" for c in cs)
-    if all(_scalar(c.factor) and _scalar(c.partial) for c in cs):
+    if all(_scalar(c.factor) and _scalar(c.partial) and c.partial is not None for c in cs):
         nums = " + ".join(f"{fmt(c.partial)}·{fmt(c.factor)}" for c in cs)
         tnums = " + ".join(f"{_tex_num(c.partial)} \\cdot {_tex_num(c.factor)}" for c in cs)
-    else:
+    elif len(cs) > 1:  # arrays: show each term's result
         nums = " + ".join(fmt(c.value) for c in cs)
         tnums = " + ".join(_tex_num(c.value) for c in cs)
+    else:
+        text = f"{lhs} = {terms} = {fmt(t)}"
+        return Explanation(title, text, _math(f"{tlhs} = {tterms} = {_tex_num(t)}"))
     text = f"{lhs} = {terms} = {nums} {_eq(t)} {fmt(t)}"
     tex = f"{tlhs} = {tterms} = {tnums} {_tex_eq(t)} {_tex_num(t)}"
     return Explanation(title, text, _math(tex))

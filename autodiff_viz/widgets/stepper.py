@@ -194,7 +194,7 @@ class Stepper(w.VBox):
         super().__init__([self._style, options, input_row, self._message, self._titles,
                           self._frames, self._explanations, buttons, self._slider])
         self.add_class("adv-stepper")
-        self._rebuild(keep_step=False)
+        self._rebuild(keep_step=False, strict=True)
 
     # --- public API ----------------------------------------------------------------------
     @property
@@ -361,15 +361,27 @@ class Stepper(w.VBox):
         return (self._mode, self._wrt if self._mode != "reverse" else None, self._labels)
 
     def _options_changed(self, change) -> None:
+        if self._muted:
+            return
         owner = change["owner"]
+        before = (self._mode, self._wrt, self._labels)
         if owner is self._mode_box:
             self._mode = change["new"]
-            self._wrt_box.layout.display = None if self._mode != "reverse" else "none"
         elif owner is self._wrt_box:
             self._wrt = change["new"]
         else:
             self._labels = change["new"]
-        self._rebuild(keep_step=owner is self._labels_box)
+        if self._rebuild(keep_step=owner is self._labels_box):
+            self._message.value = ""
+        else:  # could not show it: go back to what was on show (the message says why)
+            self._mode, self._wrt, self._labels = before
+            self._muted = True
+            try:
+                self._mode_box.value, self._wrt_box.value = self._mode, self._wrt
+                self._labels_box.value = self._labels
+            finally:
+                self._muted = False
+        self._wrt_box.layout.display = None if self._mode != "reverse" else "none"
 
     def _input_changed(self, change) -> None:
         if self._muted:
@@ -380,28 +392,38 @@ class Stepper(w.VBox):
     def _evaluate(self, values: Mapping[str, Any]) -> None:
         try:
             run = evaluate(self.graph, values)
-            if self._mode == "paths":
-                run.paths(self._wrt)
         except (DomainError, InputError, ValueError) as exc:
             self._message.value = ("⚠ " + html.escape(str(exc))
                                    + " The figure still shows the previous values.")
             return
-        self.run = run
-        self._message.value = ""
-        self._cache.clear()
-        self._rebuild(keep_step=True)
+        old_run, old_cache = self.run, self._cache
+        self.run, self._cache = run, {}
+        if self._rebuild(keep_step=True):
+            self._message.value = ""
+        else:
+            self.run, self._cache = old_run, old_cache
+            self._message.value += " The figure still shows the previous values."
 
-    def _rebuild(self, keep_step: bool) -> None:
-        """Compute (or fetch) all frames and explanations, refill the stacks."""
+    def _rebuild(self, keep_step: bool, strict: bool = False) -> bool:
+        """Compute (or fetch) all frames and explanations and refill the stacks.
+
+        Returns False (with a message on show) when they cannot be made; ``strict`` raises
+        instead (used when the widget is built).
+        """
         key = self._key()
         if key not in self._cache:
             try:
                 view = self.view
-            except ValueError as exc:  # e.g. too many paths to list one by one
-                self._message.value = "⚠ " + html.escape(str(exc))
-                return
-            svgs = frames(self.run, labels=self._labels, view=view)
-            self._cache[key] = (svgs, explanations(self.run, view))
+                svgs = frames(self.run, labels=self._labels, view=view)
+                self._cache[key] = (svgs, explanations(self.run, view))
+            except Exception as exc:  # noqa: BLE001 - shown in the widget, nothing is lost
+                if strict:
+                    raise
+                what = {"reverse": "the passes", "forward": f"forward mode w.r.t. {self._wrt}",
+                        "paths": f"the paths from {self._wrt}"}[self._mode]
+                self._message.value = (f"⚠ Cannot show {what} with {self._labels} labels: "
+                                       + html.escape(str(exc)))
+                return False
         svgs, texts = self._cache[key]
         n = len(svgs)
         old = self.step if keep_step else 0
@@ -420,6 +442,7 @@ class Stepper(w.VBox):
             self._slider.value = k
         for stack in (self._titles, self._frames, self._explanations):
             stack.selected_index = k  # sent to the browser only if it changed
+        return True
 
 
 def _fill(stack: w.Stack, values: list[str], kind: type, css: str) -> None:

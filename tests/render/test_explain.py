@@ -184,3 +184,14 @@ def test_exact_forms_are_shown_and_right(run):
     exact_c = c.split(" = ")[2].split(" ≈")[0]
     assert abs(adv.graph(exact_c).evaluate().value - PUBLISHED["c"]) < 1e-12
     assert "exactly" not in explain(run, 2, exact=False).text
+
+
+def test_array_steps_show_arrays_without_fake_products():
+    np = pytest.importorskip("numpy")
+    g = adv.graph(lambda W, X: adv.sum(adv.tanh(X @ W)))
+    run = g.evaluate(W=np.full((2, 2), 0.1), X=np.eye(2))
+    texts = [e.text for e in explain_all(run)] + \
+        [e.text for e in explain_all(run, run.forward_mode("W"))]
+    assert not any("—" in t for t in texts), texts
+    last = explain(run, -1).text                 # ∂f/∂W = (1 − tanh²(0.1)) in every entry
+    assert f"{1 - math.tanh(0.1) ** 2:.4f}" in last

@@ -3,8 +3,8 @@
 Starts JupyterLab on 127.0.0.1 (random port and token) serving a temporary copy of
 ``stepper_seed.ipynb``, opens it in Chromium, runs all cells, clicks Next until the backward
 pass is done and checks that the page shows ∂f/∂x ≈ 0.8915 (the published value). Then it
-moves the slider in the page and checks that the frame follows without the kernel (the
-kernel is interrupted first... no: it is shut down). A screenshot goes to test-artifacts/.
+shuts the kernel down and moves the slider with the keyboard: the title and frame must
+still follow (jslinks, no kernel). A screenshot goes to test-artifacts/ and docs/.
 The server and the browser are stopped by PID in a ``finally``, also on failure.
 """
 

@@ -219,3 +219,18 @@ def test_other_sources_and_clear_errors(seed_run):
         Stepper(PROGRAM, x=3, y=2, mode="sideways")
     with pytest.raises(ParseError):
         Stepper("log(x", x=3)
+
+
+def test_a_mode_that_cannot_be_shown_says_why_and_keeps_the_figure():
+    # x feeds every line twice: 2**19 paths from x, too many to list one by one
+    prog = "\n".join(["v0 = x*1"] + [f"v{k} = v{k-1}*x + v{k-1}" for k in range(1, 20)])
+    s = Stepper(prog, x=0.5)
+    s.step = 3
+    frame = s.frame
+    s.mode = "paths"
+    assert "paths" in s.message and "limit" in s.message
+    assert s.mode == "reverse" and s._mode_box.value == "reverse"
+    assert s.step == 3 and s.frame == frame
+    s.mode = "forward"                          # forward mode is linear: fine
+    assert s.message == "" and s.n_steps == 2 + 2 * 19  # x, v0, then a product and a sum per line
+    s.close()
