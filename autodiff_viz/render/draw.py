@@ -102,11 +102,15 @@ def draw(run: Run, step: int | None = None, labels: str = "numeric", view: Any =
 
 
 def frames(run: Run, labels: str = "numeric", view: Any = None, *, digits: int = 4,
-           max_nodes: int = MAX_NODES) -> list[str]:
+           max_nodes: int = MAX_NODES, layout_run: Run | None = None) -> list[str]:
     """One SVG string per step of ``(view or run).steps``, all on one layout.
 
     One ``dot`` run lays the graph out (cached), one ``neato -n2`` run draws every frame.
+    ``layout_run`` (a run of the same graph) pins the layout to that run's, so frames at new
+    input values keep every node in place (the Stepper uses it when an input changes).
     """
+    if layout_run is not None and layout_run.graph is not run.graph:
+        raise RenderError("layout_run must be a run of the same graph")
     _check_run(run)
     check_size(len(run.graph.nodes), max_nodes)
     if not engine.have_graphviz():
@@ -114,7 +118,7 @@ def frames(run: Run, labels: str = "numeric", view: Any = None, *, digits: int =
     steps = view_steps(run, view)
     texts = Texts(run, labels, digits)
     script = _Script(steps, run.graph)
-    lay = layout(run, labels, digits)
+    lay = layout(run if layout_run is None else layout_run, labels, digits)
     sources = []
     for k in range(len(steps)):
         body = scene_lines(scene(run, k, labels, view, texts, script), lay)

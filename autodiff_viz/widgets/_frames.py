@@ -26,13 +26,15 @@ def clean_svg(svg: str) -> str:
     return _PROLOGUE.sub("", svg, count=1)
 
 
-def frames(run: Any, labels: str = "numeric", view: Any = None) -> list[str]:
+def frames(run: Any, labels: str = "numeric", view: Any = None,
+           layout_run: Any = None) -> list[str]:
     """One SVG per step of ``(view or run).steps``, drawn by :func:`autodiff_viz.render.frames`.
 
     Args:
         run: the run to draw.
         labels: ``"numeric"``, ``"symbolic"`` or ``"both"``.
         view: optional ``run.forward_mode(x)`` or ``run.paths(x)``.
+        layout_run: a run of the same graph whose layout to keep (after an input change).
 
     Returns:
         A list of SVG strings without XML prologue, ready to put inside HTML.
@@ -41,7 +43,8 @@ def frames(run: Any, labels: str = "numeric", view: Any = None) -> list[str]:
         raise ValueError(f"labels must be one of {', '.join(LABELS)}; got {labels!r}")
     from ..render import frames as render_frames
 
-    return [clean_svg(s) for s in render_frames(run, labels=labels, view=view)]
+    extra = {} if layout_run is None or layout_run is run else {"layout_run": layout_run}
+    return [clean_svg(s) for s in render_frames(run, labels=labels, view=view, **extra)]
 
 
 def explanations(run: Any, view: Any = None) -> list[Explanation]:

@@ -130,6 +130,7 @@ class Stepper(w.VBox):
                 from None
         self.graph: Graph = graph
         self.run = run
+        self._layout_run = run  # every frame, at any input values, uses this run's layout
         self._mode, self._labels = mode, labels
         self._wrt = wrt or (graph.inputs[0] if graph.inputs else None)
         self._cache: dict[tuple, tuple[list[str], list[Explanation]]] = {}
@@ -414,7 +415,8 @@ class Stepper(w.VBox):
         if key not in self._cache:
             try:
                 view = self.view
-                svgs = frames(self.run, labels=self._labels, view=view)
+                svgs = frames(self.run, labels=self._labels, view=view,
+                              layout_run=self._layout_run)
                 self._cache[key] = (svgs, explanations(self.run, view))
             except Exception as exc:  # noqa: BLE001 - shown in the widget, nothing is lost
                 if strict:

@@ -154,6 +154,10 @@ def test_input_change_keeps_layout_and_step(stepper):
     s.set_inputs(y=3)
     assert s.step == 6 and s._inputs["y"].value == 3.0
     assert node_positions(s.frame) == before
+    for x, y in [(10, 5), (1.5, 0.5), (100, 0.01), (2.718281828, 123.456)]:  # other widths
+        s.set_inputs(x=x, y=y)
+        assert node_positions(s.frame) == before, (x, y)
+        assert s.run.grad["y"] == pytest.approx(math.sqrt(math.log(x) / (4 * y)) + math.log(x))
 
 
 def test_bad_input_value_shows_a_message_and_keeps_the_figure(stepper):
