@@ -10,6 +10,7 @@ The server and the browser are stopped by PID in a ``finally``, also on failure.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import pathlib
@@ -88,9 +89,13 @@ def _wait_for_server(url: str, proc: subprocess.Popen, log: pathlib.Path,
                        + log.read_text()[-3000:])
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server on a free port with a random token; stopped by PID afterwards."""
+@pytest.fixture(params=["lab", "notebook"])
+def lab(request, tmp_path):
+    """JupyterLab 4 or Notebook 7 on a free port with a random token; stopped by PID after."""
+    front = request.param
+    if front == "notebook":
+        pytest.importorskip("notebook", minversion="7",
+                            reason="Notebook 7 is not installed (pip install 'notebook>=7')")
     work = tmp_path / "work"
     work.mkdir()
     shutil.copy(NOTEBOOK, work / NOTEBOOK.name)
@@ -107,19 +112,25 @@ def lab(tmp_path):
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
            "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
            "JUPYTER_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser",
-           "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
-           f"--ServerApp.token={token}", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={work}", f"--LabApp.workspaces_dir={tmp_path / 'ws'}",
-           f"--LabApp.user_settings_dir={settings}",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.news_url=None", "--ServerApp.open_browser=False"]
+    app = "LabApp" if front == "lab" else "JupyterNotebookApp"
+    cmd = [sys.executable, "-m", "jupyterlab" if front == "lab" else "notebook",
+           "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           "--port-retries=0", f"--ServerApp.token={token}", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={work}", f"--{app}.workspaces_dir={tmp_path / 'ws'}",
+           f"--{app}.user_settings_dir={settings}", "--ServerApp.open_browser=False"]
+    if front == "lab":
+        cmd += ["--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.news_url=None"]
+    base = f"http://127.0.0.1:{port}"
+    page = (f"/lab/workspaces/advtest/tree/{NOTEBOOK.name}?reset&token={token}"
+            if front == "lab" else f"/notebooks/{NOTEBOOK.name}?token={token}")
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env,
                                 cwd=work, start_new_session=True)
     try:
         _wait_for_server(f"http://127.0.0.1:{port}/api/status?token={token}", proc, log)
-        yield {"url": f"http://127.0.0.1:{port}", "token": token, "log": log, "pid": proc.pid}
+        yield {"url": base, "page": base + page, "token": token, "log": log, "pid": proc.pid,
+               "front": front}
     finally:
         below = _descendants(proc.pid)       # the kernel and its helpers
         proc.terminate()
@@ -154,6 +165,19 @@ def browser():
             _kill([p for p in ours if pathlib.Path(f"/proc/{p}").exists()])
 
 
+def _shut_down_kernels(lab: dict) -> None:
+    """Stop every kernel of the server through its REST API (the page stays open)."""
+    auth = {"Authorization": f"token {lab['token']}"}
+    req = urllib.request.Request(f"{lab['url']}/api/kernels", headers=auth)
+    with urllib.request.urlopen(req, timeout=10) as r:
+        kernels = json.loads(r.read())
+    assert kernels, "no kernel was running"
+    for k in kernels:
+        req = urllib.request.Request(f"{lab['url']}/api/kernels/{k['id']}", headers=auth,
+                                     method="DELETE")
+        urllib.request.urlopen(req, timeout=10).close()
+
+
 def _run_all_cells(page) -> None:
     dialog = page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
     try:  # JupyterLab may still ask which kernel to start
@@ -171,9 +195,9 @@ def test_stepper_in_jupyterlab(lab, browser):
     page.set_default_timeout(60_000)
     console: list[str] = []
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-    url = (f"{lab['url']}/lab/workspaces/advtest/tree/{NOTEBOOK.name}?reset"
-           f"&token={lab['token']}")
-    shot = ARTIFACTS / "stepper_backward.png"
+    url = lab["page"]
+    shot = ARTIFACTS / f"stepper_backward_{lab['front']}.png"
+    failed = f"stepper_failure_{lab['front']}"
     try:
         page.goto(url, wait_until="domcontentloaded")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
@@ -211,22 +235,25 @@ def test_stepper_in_jupyterlab(lab, browser):
         stepper.screenshot(path=str(shot))
 
         # the slider drives the frames in the browser alone: stop the kernel, then move it
-        page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Shut Down Kernel").first.click()
+        _shut_down_kernels(lab)
         page.wait_for_timeout(1500)
-        slider = stepper.locator(".adv-slider .noUi-handle, .adv-slider [role='slider']").first
-        slider.focus()
-        for _ in range(9):
-            page.keyboard.press("ArrowLeft")
+        handle = stepper.locator(".adv-slider .noUi-handle").first
+        track = stepper.locator(".adv-slider .noUi-target").first.bounding_box()
+        hb = handle.bounding_box()
+        y = hb["y"] + hb["height"] / 2
+        page.mouse.move(hb["x"] + hb["width"] / 2, y)     # drag the handle to the far left
+        page.mouse.down()
+        page.mouse.move(track["x"] + 1, y, steps=8)
+        page.mouse.up()
         sync_api.expect(title).to_have_text(re.compile("^Forward pass — step 1 of 4"),
                                             timeout=10_000)
     except Exception:
-        page.screenshot(path=str(ARTIFACTS / "stepper_failure.png"), full_page=True)
-        (ARTIFACTS / "stepper_failure_console.txt").write_text("\n".join(console))
-        (ARTIFACTS / "stepper_failure_lab.log").write_text(lab["log"].read_text())
+        page.screenshot(path=str(ARTIFACTS / f"{failed}.png"), full_page=True)
+        (ARTIFACTS / f"{failed}_console.txt").write_text("\n".join(console))
+        (ARTIFACTS / f"{failed}_server.log").write_text(lab["log"].read_text())
         raise
     finally:
         page.close()
     docs = ROOT / "docs"
-    if docs.is_dir():
+    if docs.is_dir() and lab["front"] == "lab":
         shutil.copy(shot, docs / "stepper.png")
