@@ -195,7 +195,11 @@ class Stepper(w.VBox):
         super().__init__([self._style, options, input_row, self._message, self._titles,
                           self._frames, self._explanations, buttons, self._slider])
         self.add_class("adv-stepper")
-        self._rebuild(keep_step=False, strict=True)
+        try:
+            self._rebuild(keep_step=False, strict=True)
+        except BaseException:
+            self.close()  # free the browser-side models of the parts made so far
+            raise
 
     # --- public API ----------------------------------------------------------------------
     @property
@@ -212,6 +216,8 @@ class Stepper(w.VBox):
     @property
     def view(self):
         """None in reverse mode, else ``run.forward_mode(wrt)`` or ``run.paths(wrt)``."""
+        if self._mode != "reverse" and self._wrt is None:
+            raise ValueError("this graph has no inputs: forward mode and paths need one")
         if self._mode == "forward":
             return self.run.forward_mode(self._wrt)
         if self._mode == "paths":
