@@ -21,6 +21,7 @@ from .exact import (
     Exact,
     ExactTooLarge,
     Report,
+    approx,
     exact_number,
     exact_tangents,
     latex_of,
@@ -32,8 +33,8 @@ from .exact import (
 from .from_sympy import from_sympy
 
 __all__ = ["exact", "Exact", "ExactTooLarge", "exact_tangents", "exact_number", "verify",
-           "Report", "Check", "tamper", "steps_table", "latex_of", "unicode_of", "from_sympy",
-           "check"]
+           "Report", "Check", "approx", "tamper", "steps_table", "latex_of", "unicode_of",
+           "from_sympy", "check"]
 
 #: Loaded on first use, so this package works before (or without) the checker modules.
 _LAZY = {"check": ("check", "check"), "Feedback": ("check", "Feedback"),

@@ -22,6 +22,7 @@ import copy
 import html
 import math
 import sys
+import time
 import types
 import unicodedata
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
+import mpmath
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
@@ -38,12 +40,14 @@ from ..core.primitives import PRIMITIVES, UnknownPrimitive
 
 __all__ = ["Exact", "ExactTooLarge", "exact", "exact_tangents", "exact_number", "unicode_of",
            "latex_of", "verify", "Report", "Check", "tamper", "steps_table", "MAX_NODES",
-           "MAX_SIZE", "MAX_DEPTH"]
+           "MAX_SIZE", "MAX_DEPTH", "TIME_BUDGET", "approx"]
 
 #: Exact forms are for teaching-sized graphs; beyond these limits a clear error is raised.
 MAX_NODES = 2000
 MAX_SIZE = 20_000   # terms in one exact expression (counted as a tree)
-MAX_DEPTH = 120     # nesting depth of one exact expression (sympy's printers recurse)
+MAX_DEPTH = 32      # nesting depth of one exact expression: sympy's own simplification of
+                    # nested transcendental numbers costs about 2x per level
+TIME_BUDGET = 5.0   # seconds for all exact forms of one run
 
 _CACHE_ATTR = "_adv_exact_cache"
 
@@ -110,10 +114,13 @@ def _rule(op: str) -> tuple[tuple[sp.Dummy, ...], sp.Expr, tuple[sp.Expr, ...]]:
 # ----------------------------------------------------------------------------------------
 
 class _Meter:
-    """Tree size and depth of sympy expressions, memoised by object identity."""
+    """Tree size and depth of sympy expressions (memoised by identity), and a time budget."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: float | None = None) -> None:
+        budget = TIME_BUDGET if budget is None else budget
         self.memo: dict[int, tuple[sp.Basic, int, int]] = {}
+        self.deadline = time.perf_counter() + budget
+        self.budget = budget
 
     def measure(self, expr: sp.Basic) -> tuple[int, int]:
         memo = self.memo
@@ -139,6 +146,11 @@ class _Meter:
         return s, d
 
     def check(self, expr: sp.Basic, what: str) -> sp.Basic:
+        if time.perf_counter() > self.deadline:
+            raise ExactTooLarge(
+                f"exact forms took longer than {self.budget:g} s (stopped at {what}); exact "
+                "forms are for small teaching graphs: check this one numerically "
+                "(run.forward_mode, run.paths, central differences).")
         size, depth = self.measure(expr)
         if size > MAX_SIZE or depth > MAX_DEPTH:
             raise ExactTooLarge(
@@ -289,7 +301,8 @@ class Exact:
 
     def __repr__(self) -> str:
         grad = ", ".join(f"∂/∂{k} = {unicode_of(v)}" for k, v in self.grad.items())
-        return f"<Exact {self.graph.output.name} = {unicode_of(self.values[-1])}; {grad}>"
+        return (f"<Exact {self.graph.output.name} = "
+                f"{unicode_of(self.values[self.graph.output_index])}; {grad}>")
 
 
 def exact(run: Run) -> Exact:
@@ -497,25 +510,89 @@ class Report:
         return "".join(out)
 
 
-def _approx(e: sp.Expr, digits: int = 30) -> complex | float:
-    if e.has(sp.zoo, sp.oo, -sp.oo):
-        return math.inf
-    z = complex(e.evalf(digits))
-    return z.real if z.imag == 0 else z
+_MP_FUNCS: dict[type, Any] = {
+    sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos,
+    sp.tan: mpmath.tan, sp.tanh: mpmath.tanh, sp.Abs: abs, sp.sign: mpmath.sign,
+}
+
+
+def _mp_node(e: sp.Basic, args: list[Any], digits: int) -> Any:
+    if e.is_Rational:
+        return mpmath.mpf(int(e.p)) / int(e.q)
+    if e.is_Float:
+        return mpmath.mpf(e)
+    if e is sp.pi:
+        return +mpmath.pi
+    if e is sp.E:
+        return +mpmath.e
+    if e in (sp.zoo, sp.oo):
+        return mpmath.inf
+    if e == -sp.oo:
+        return -mpmath.inf
+    if e.is_Add:
+        return mpmath.fsum(args)
+    if e.is_Mul:
+        return mpmath.fprod(args)
+    if e.is_Pow:
+        return mpmath.power(args[0], args[1])
+    if e.func in _MP_FUNCS:
+        return _MP_FUNCS[e.func](args[0])
+    if isinstance(e, sp.Heaviside):
+        a = args[0]
+        return mpmath.mpf(1) if a > 0 else mpmath.mpf(0) if a < 0 else args[1]
+    if isinstance(e, (sp.Max, sp.Min)):
+        return (max if isinstance(e, sp.Max) else min)(args)
+    z = complex(e.evalf(digits))  # anything else: sympy's own evaluation of this subtree
+    return mpmath.mpc(z.real, z.imag) if z.imag else mpmath.mpf(z.real)
+
+
+def approx(e: sp.Expr, digits: int = 40) -> complex | float:
+    """Evaluate an exact form with ``digits`` significant digits (mpmath, memoised per
+    subexpression, so nested forms cost linear time where ``evalf`` can take exponential).
+
+    >>> approx(sp.sqrt(2) * sp.log(3))
+    1.5536723984241865
+    >>> approx(1 / sp.Integer(0))
+    inf
+    """
+    memo: dict[int, Any] = {}
+    keep: list[sp.Basic] = []
+    stack: list[tuple[sp.Basic, bool]] = [(e, False)]
+    with mpmath.workdps(digits):
+        while stack:
+            node, ready = stack.pop()
+            if id(node) in memo:
+                continue
+            if not ready:
+                keep.append(node)
+                stack.append((node, True))
+                stack.extend((a, False) for a in node.args if id(a) not in memo)
+                continue
+            args = [memo[id(a)] for a in node.args]
+            try:
+                memo[id(node)] = _mp_node(node, args, digits)
+            except (ZeroDivisionError, ValueError):
+                memo[id(node)] = mpmath.inf
+        v = memo[id(e)]
+        if isinstance(v, mpmath.mpc):
+            if v.imag == 0:
+                return float(v.real)
+            return complex(v)
+        return float(v)
 
 
 def _compare(kind: str, item: str, numeric: Any, e: sp.Expr, rtol: float,
              atol: float) -> Check:
-    approx = _approx(e)
+    value = approx(e)
     num = float(numeric)
-    if isinstance(approx, complex) or math.isnan(num):
-        return Check(kind, item, numeric, e, approx, math.inf, False)
-    if math.isinf(approx) or math.isinf(num):
-        return Check(kind, item, numeric, e, approx, 0.0 if approx == abs(num) or
-                     approx == num else math.inf, math.isinf(num) and math.isinf(approx))
-    diff = abs(num - approx)
-    error = diff / abs(approx) if approx != 0 else diff
-    return Check(kind, item, numeric, e, approx, error, diff <= atol + rtol * abs(approx))
+    if isinstance(value, complex) or math.isnan(num) or math.isnan(value):
+        return Check(kind, item, numeric, e, value, math.inf, False)
+    if math.isinf(value) or math.isinf(num):   # e.g. the slope of √ at 0 (exact: zoo)
+        both = math.isinf(value) and math.isinf(num)
+        return Check(kind, item, numeric, e, value, 0.0 if both else math.inf, both)
+    diff = abs(num - value)
+    error = diff / abs(value) if value != 0 else diff
+    return Check(kind, item, numeric, e, value, error, diff <= atol + rtol * abs(value))
 
 
 def verify(run: Run, rtol: float = 1e-9, atol: float = 1e-12, *, tangents: bool = False,

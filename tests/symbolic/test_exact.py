@@ -23,6 +23,7 @@ from autodiff_viz.core.primitives import PRIMITIVES, Primitive
 from autodiff_viz.symbolic import (
     Exact,
     ExactTooLarge,
+    approx,
     exact,
     exact_number,
     exact_tangents,
@@ -301,6 +302,31 @@ def test_deep_graph_is_refused_instead_of_overflowing_the_stack():
         exact(run)
     table = steps_table(run)
     assert "exact forms skipped" in table and "v399" in table
+
+
+@pytest.mark.parametrize("line", ["exp(-{p})", "sigmoid({p})", "cos({p}) + sin({p})"])
+def test_deep_transcendental_chains_are_refused_not_hung(line):
+    program = "\n".join(f"v{k} = {line.format(p=f'v{k - 1}' if k > 1 else 'x')}"
+                        for k in range(1, 60))
+    run = evaluate(from_text(program), {"x": 0.5})
+    with pytest.raises(ExactTooLarge, match="exact form|longer than"):
+        exact(run)
+
+
+def test_time_budget_is_enforced(monkeypatch):
+    import autodiff_viz.symbolic.exact as module
+
+    monkeypatch.setattr(module, "TIME_BUDGET", 0.0)
+    with pytest.raises(ExactTooLarge, match="longer than 0 s"):
+        exact(evaluate(from_text("log(x)*y"), {"x": 3, "y": 2}))
+
+
+@pytest.mark.parametrize("expr", [
+    sp.sqrt(2) * sp.log(3), sp.exp(-sp.exp(-sp.exp(-sp.Rational(1, 2)))), sp.pi ** 2 - sp.E,
+    sp.Heaviside(sp.Integer(0), 0) + sp.Heaviside(sp.Rational(1, 3), 0) + sp.sign(-sp.pi),
+    sp.Abs(sp.log(sp.Rational(1, 5))) * sp.tanh(2) / sp.tan(1), sp.Max(sp.log(2), 0)])
+def test_approx_agrees_with_sympy_evalf(expr):
+    assert approx(expr) == pytest.approx(float(sp.N(expr, 50)), rel=1e-15, abs=1e-300)
 
 
 def test_huge_graph_is_refused_quickly():
