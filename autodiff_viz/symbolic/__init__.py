@@ -38,7 +38,8 @@ __all__ = ["exact", "Exact", "ExactTooLarge", "exact_tangents", "exact_number", 
 
 #: Loaded on first use, so this package works before (or without) the checker modules.
 _LAZY = {"check": ("check", "check"), "Feedback": ("check", "Feedback"),
-         "parse_expression": ("parse", "parse_expression")}
+         "Mistake": ("check", "Mistake"), "parse_expression": ("parse", "parse_expression"),
+         "validate": ("parse", "validate"), "AnswerError": ("parse", "AnswerError")}
 
 
 def __getattr__(name: str) -> Any:

@@ -456,3 +456,12 @@ def test_symbolic_modules_never_call_sympys_text_parsers():
                 f = node.func
                 called = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
                 assert called not in banned, f"{name} calls {called}"
+
+
+def test_package_loads_the_answer_checker_lazily():
+    import autodiff_viz.symbolic as sym
+
+    fb = sym.check("1/(2*sqrt(b))", "1/(2*sqrt(b))", variables=("b",))
+    assert fb.correct
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        sym.nonsense  # noqa: B018
