@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 import mpmath
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from ..core.graph import Graph
@@ -339,6 +340,51 @@ def exact_tangents(run: Run, wrt: str) -> list[sp.Expr | None]:
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
+def _gather_roots(expr: sp.Mul) -> tuple | None:
+    """Split a product with two or more square roots for printing as one root per side.
+
+    Returns (negative, p, q, numerator factors, denominator factors, radicands up, radicands
+    down), or None when there is nothing to gather. √k/√m with whole k becomes k/√(k·m).
+    """
+    coeff, factors = expr.as_coeff_mul()
+    up = [f.base for f in factors if f.is_Pow and f.exp == sp.S.Half]
+    down = [f.base for f in factors if f.is_Pow and f.exp == -sp.S.Half]
+    if len(up) + len(down) < 2 or not coeff.is_Rational:
+        return None
+    if up and down and all(b.is_Integer and b > 0 for b in up):
+        coeff, down, up = coeff * sp.Mul(*up), [*up, *down], []
+    rest = [f for f in factors if not (f.is_Pow and f.exp in (sp.S.Half, -sp.S.Half))]
+    num = [f for f in rest if not (f.is_Pow and f.exp.is_negative)]
+    den = [f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False)
+           for f in rest if f.is_Pow and f.exp.is_negative]
+    return bool(coeff < 0), abs(int(coeff.p)), int(coeff.q), num, den, up, down
+
+
+class _LatexPrinter(LatexPrinter):
+    """sympy's LaTeX, with square roots gathered as in the unicode form."""
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        parts = _gather_roots(expr)
+        if parts is None:
+            return super()._print_Mul(expr)
+        negative, p, q, num, den, up, down = parts
+
+        def side(k: int, factors: list, roots: list) -> str:
+            items = ([str(k)] if k != 1 else []) + [
+                rf"\left({self._print(f)}\right)" if f.is_Add else self._print(f)
+                for f in factors]
+            if roots:
+                items.append(rf"\sqrt{{{self._print(sp.Mul(*roots))}}}")
+            return " ".join(items)
+
+        top, bottom = side(p, num, up) or "1", side(q, den, down)
+        text = rf"\frac{{{top}}}{{{bottom}}}" if bottom else top
+        return ("- " if negative else "") + text
+
+    def _print_Heaviside(self, expr: Any, exp: Any = None) -> str:
+        return rf"\operatorname{{step}}\left({self._print(expr.args[0])}\right)"
+
+
 class _UnicodePrinter(StrPrinter):
     """One-line unicode: √, ·, superscript powers, π."""
 
@@ -367,20 +413,10 @@ class _UnicodePrinter(StrPrinter):
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         """Gather square roots: √2·√log(3) → √(2·log(3)); √2/(6·√log(3)) → 1/(3·√(2·log(3)))."""
-        coeff, factors = expr.as_coeff_mul()
-        up = [f.base for f in factors if f.is_Pow and f.exp == sp.S.Half]
-        down = [f.base for f in factors if f.is_Pow and f.exp == -sp.S.Half]
-        if len(up) + len(down) < 2 or not coeff.is_Rational:
+        parts = _gather_roots(expr)
+        if parts is None:
             return super()._print_Mul(expr)
-        if up and down and all(b.is_Integer and b > 0 for b in up):
-            k = sp.Mul(*up)
-            coeff, down, up = coeff * k, [*up, *down], []
-        rest = [f for f in factors if not (f.is_Pow and f.exp in (sp.S.Half, -sp.S.Half))]
-        num = [f for f in rest if not (f.is_Pow and f.exp.is_negative)]
-        den = [f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False)
-               for f in rest if f.is_Pow and f.exp.is_negative]
-        sign = "-" if coeff < 0 else ""
-        p, q = abs(coeff.p), coeff.q
+        negative, p, q, num, den, up, down = parts
         top = ([str(p)] if p != 1 else []) + [self._factor(f) for f in num]
         if up:
             top.append("√" + self._wrap(sp.Mul(*up)))
@@ -390,7 +426,7 @@ class _UnicodePrinter(StrPrinter):
         text = "*".join(top) or "1"
         if bottom:
             text += "/" + (bottom[0] if len(bottom) == 1 else "(" + "*".join(bottom) + ")")
-        return sign + text
+        return ("-" if negative else "") + text
 
     def _factor(self, e: sp.Basic) -> str:
         return f"({self._print(e)})" if e.is_Add else self._print(e)
@@ -418,6 +454,7 @@ class _UnicodePrinter(StrPrinter):
 
 
 _PRINTER = _UnicodePrinter()
+_LATEX = _LatexPrinter()
 
 
 @lru_cache(maxsize=8192)
@@ -434,12 +471,14 @@ def unicode_of(expr: sp.Basic) -> str:
 
 @lru_cache(maxsize=8192)
 def latex_of(expr: sp.Basic) -> str:
-    """LaTeX via ``sympy.latex`` (cached).
+    """LaTeX via sympy's printer, square roots gathered (cached).
 
     >>> latex_of(1 / (2 * sp.sqrt(sp.Symbol("b"))))
     '\\\\frac{1}{2 \\\\sqrt{b}}'
+    >>> latex_of(sp.sqrt(2) / (6 * sp.sqrt(sp.log(3))))
+    '\\\\frac{1}{3 \\\\sqrt{2 \\\\log{\\\\left(3 \\\\right)}}}'
     """
-    return sp.latex(expr)
+    return _LATEX.doprint(expr)
 
 
 # ----------------------------------------------------------------------------------------
