@@ -117,11 +117,14 @@ def _rule(op: str) -> tuple[tuple[sp.Dummy, ...], sp.Expr, tuple[sp.Expr, ...]]:
 class _Meter:
     """Tree size and depth of sympy expressions (memoised by identity), and a time budget."""
 
-    def __init__(self, budget: float | None = None) -> None:
-        budget = TIME_BUDGET if budget is None else budget
+    def __init__(self) -> None:
         self.memo: dict[int, tuple[sp.Basic, int, int]] = {}
-        self.deadline = time.perf_counter() + budget
-        self.budget = budget
+        self.restart()
+
+    def restart(self) -> None:
+        """Start a new time budget (one per computation: values, tangents, ...)."""
+        self.budget = TIME_BUDGET
+        self.deadline = time.perf_counter() + self.budget
 
     def measure(self, expr: sp.Basic) -> tuple[int, int]:
         memo = self.memo
@@ -222,10 +225,10 @@ class Exact:
                 self.formulas[e] = parts[pos].xreplace(to_sym)
                 self.partials[e] = self.meter.check(
                     parts[pos].xreplace(to_val), f"∂{node.name}/∂{g.nodes[node.args[pos]].name}")
-        self.adjoints: list[sp.Expr | None] = self._reverse(run)
+        self.adjoints: list[sp.Expr | None] = self._reverse()
         self._tangents: dict[str, list[sp.Expr | None]] = {}
 
-    def _reverse(self, run: Run) -> list[sp.Expr | None]:
+    def _reverse(self) -> list[sp.Expr | None]:
         g = self.graph
         adj: list[sp.Expr | None] = [None] * len(g.nodes)
         out = g.output_index
@@ -269,6 +272,7 @@ class Exact:
             raise KeyError(f"{wrt!r} is not an input; inputs are {', '.join(self.graph.inputs)}")
         if wrt not in self._tangents:
             g = self.graph
+            self.meter.restart()
             tan: list[sp.Expr | None] = [None] * len(g.nodes)
             for i, node in enumerate(g.nodes):
                 if not g.needs_grad[i]:

@@ -134,6 +134,12 @@ def test_x_times_x_keeps_two_edges_with_their_own_partials():
     assert [str(ex.partial_formula(e)) for e in range(2)] == ["x", "x"]
 
 
+def test_tangents_asked_for_later_get_their_own_time_budget(seed_run):
+    ex = exact(seed_run)
+    ex.meter.deadline = 0.0          # as if the run was made long ago
+    assert _same(ex.tangents("x")[seed_run.graph.output_index], DESIGN_DFDX)
+
+
 def test_exact_tangents_match_the_gradient(seed_run):
     for wrt, expected in (("x", DESIGN_DFDX), ("y", DESIGN_DFDY)):
         tan = exact_tangents(seed_run, wrt)
