@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
 
 import pytest
+from hypothesis import settings
 
 import autodiff_viz as adv
+
+# Random-graph tests (tests/core/test_random_graphs.py) run a few thousand examples; run
+# `pytest --hypothesis-profile=thorough` (or set HYPOTHESIS_PROFILE=thorough) for 20x more.
+settings.register_profile("thorough", deadline=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 SEED_PROGRAM = """a = log(x)
 b = a*y

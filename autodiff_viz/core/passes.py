@@ -488,8 +488,12 @@ class TangentRun:
 
     @property
     def value(self) -> Any:
-        """∂output/∂wrt."""
-        return self.tangents[self.graph.output_index]
+        """∂output/∂wrt (0 when the output does not depend on any input, as in ``grad``)."""
+        t = self.tangents[self.graph.output_index]
+        if t is None:
+            y = self.run.value
+            return 0.0 if type(y) is float else np.zeros_like(y)
+        return t
 
     def _make_step(self, k: int, phase: str, i: int) -> Step:
         g, run = self.graph, self.run
