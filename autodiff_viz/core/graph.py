@@ -107,14 +107,19 @@ class Graph:
         in_edges: list[tuple[int, ...]] = []
         out_lists: list[list[int]] = [[] for _ in nodes]
         needs = [False] * len(nodes)
+        names: list[str] = []
+        inputs: list[str] = []
         make_edge = tuple.__new__
         for i, n in enumerate(nodes):
             name, op, args = n[1], n[2], n[3]
+            names.append(name)
             if n[0] != i:
                 raise GraphError(f"node {name!r} has index {n[0]}, expected {i}")
             if index.setdefault(name, i) != i:
                 raise GraphError(f"two nodes are named {name!r}")
-            if op != "input" and op != "const":
+            if op == "input":
+                inputs.append(name)
+            elif op != "const":
                 k = arity.get(op)
                 if k is None:
                     k = arity[op] = primitive(op).arity
@@ -128,17 +133,17 @@ class Graph:
                     raise GraphError(f"node {name!r} reads a node that comes after it; "
                                      "nodes must be in topological order (see toposort)")
                 e = first + pos
-                edges.append(make_edge(Edge, (e, nodes[a][1], name, a, i, pos)))
+                edges.append(make_edge(Edge, (e, names[a], name, a, i, pos)))
                 out_lists[a].append(e)
                 need = need or needs[a]
             needs[i] = need
             in_edges.append(tuple(range(first, len(edges))))
         self.nodes: tuple[Node, ...] = nodes
         self.edges: tuple[Edge, ...] = tuple(edges)
-        self.inputs: tuple[str, ...] = tuple(n.name for n in nodes if n.op == "input")
+        self.inputs: tuple[str, ...] = tuple(inputs)
         self.output_index: int = out
         self.in_edges: tuple[tuple[int, ...], ...] = tuple(in_edges)
-        self.out_edges: tuple[tuple[int, ...], ...] = tuple(tuple(x) for x in out_lists)
+        self.out_edges: tuple[tuple[int, ...], ...] = tuple(map(tuple, out_lists))
         self.needs_grad: tuple[bool, ...] = tuple(needs)
         self._index = index
         self.source = source

@@ -233,7 +233,8 @@ def _forward_from(start, nodes, in_edges, needs, values, partials, flags, bound,
                 values[i] = bound[node[1]]
                 continue
             if op == "const":
-                values[i] = _as_value(node[1], node[4])
+                v = node[4]
+                values[i] = v if type(v) is float else _as_value(node[1], v)
                 continue
             row = table[op]
             args = tuple([values[a] for a in node[3]])
