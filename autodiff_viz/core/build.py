@@ -99,7 +99,11 @@ class Builder:
             primitive(op)  # raises, naming the missing rule
         if len(args) != row.arity:
             raise GraphError(f"{op} takes {row.arity} argument(s), got {len(args)}")
-        i = self._add(name, op, args, None)
+        i = len(self.ops)
+        self.names.append(name)
+        self.ops.append(op)
+        self.args.append(args)
+        self.consts.append(None)
         if name is None:
             self._cse[key] = i
         return i
@@ -166,7 +170,7 @@ class Builder:
             if dropped:
                 args = tuple([new_index[a] for a in args])
             nodes.append(make_node(Node, (len(nodes), name, ops[i], args, consts[i])))
-        return Graph(nodes, new_index[output], source=source, kind=kind)
+        return Graph(nodes, new_index[output], source=source, kind=kind, checked=True)
 
 
 def _const_name(value: Any, taken: set[str], suffixes: dict[str, int]) -> str:
@@ -505,7 +509,12 @@ def _binary(op: str, reflected: bool = False) -> Callable[[Traced, Any], Traced]
 
     def method(self: Traced, other: Any) -> Traced:
         b = self.builder
-        o = other.index if type(other) is Traced and other.builder is b else _lift(b, other)
+        if type(other) is Traced and other.builder is b:
+            o = other.index
+        elif type(other) is float:
+            o = b.const(other)
+        else:
+            o = _lift(b, other)
         return Traced(b, b.apply(op, (o, self.index) if reflected else (self.index, o)))
 
     method.__name__ = f"__{'r' if reflected else ''}{op}__"

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from .primitives import primitive
 
-__all__ = ["Node", "Edge", "Graph", "GraphError", "toposort", "gc_paused"]
+__all__ = ["Node", "Edge", "Graph", "GraphError", "toposort", "gc_paused", "validate"]
 
 
 @contextmanager
@@ -90,19 +90,22 @@ class Graph:
 
     @gc_paused()
     def __init__(self, nodes: Sequence[Node], output: int | None = None, *,
-                 source: Any = None, kind: str = "ops") -> None:
+                 source: Any = None, kind: str = "ops", checked: bool = False) -> None:
+        """Index the nodes and create one edge per argument.
+
+        ``checked=True`` skips :func:`validate` for nodes that are valid by construction (the
+        builders check arities, order and names as they go).
+        """
         nodes = tuple(nodes)
         if not nodes:
             raise GraphError("the graph is empty")
         out = len(nodes) - 1 if output is None else output
         if not 0 <= out < len(nodes):
             raise GraphError(f"output index {out} is out of range (0 to {len(nodes) - 1})")
-        # One pass that checks each node and creates its in-edges. This loop runs once per
-        # node of a 100,000-node graph, so it avoids per-node helper calls: arities are looked
-        # up once per op, and edges are made with tuple.__new__ (what Edge(...) does, minus
-        # a Python-level call).
-        index: dict[str, int] = {}
-        arity: dict[str, int] = {}
+        if not checked:
+            validate(nodes)
+        # This loop runs once per node of a 100,000-node graph, so it avoids helper calls:
+        # edges are made with tuple.__new__ (what Edge(...) does, minus a Python-level call).
         edges: list[Edge] = []
         in_edges: list[tuple[int, ...]] = []
         out_lists: list[list[int]] = [[] for _ in nodes]
@@ -113,31 +116,20 @@ class Graph:
         for i, n in enumerate(nodes):
             name, op, args = n[1], n[2], n[3]
             names.append(name)
-            if n[0] != i:
-                raise GraphError(f"node {name!r} has index {n[0]}, expected {i}")
-            if index.setdefault(name, i) != i:
-                raise GraphError(f"two nodes are named {name!r}")
             if op == "input":
                 inputs.append(name)
-            elif op != "const":
-                k = arity.get(op)
-                if k is None:
-                    k = arity[op] = primitive(op).arity
-                if len(args) != k:
-                    raise GraphError(f"{op} takes {k} argument(s), "
-                                     f"node {name!r} gives {len(args)}")
             first = len(edges)
             need = op == "input"
             for pos, a in enumerate(args):
-                if not 0 <= a < i:
-                    raise GraphError(f"node {name!r} reads a node that comes after it; "
-                                     "nodes must be in topological order (see toposort)")
                 e = first + pos
                 edges.append(make_edge(Edge, (e, names[a], name, a, i, pos)))
                 out_lists[a].append(e)
                 need = need or needs[a]
             needs[i] = need
             in_edges.append(tuple(range(first, len(edges))))
+        index = dict(zip(names, range(len(names)), strict=True))
+        if len(index) != len(names):
+            validate(nodes)  # names the duplicate
         self.nodes: tuple[Node, ...] = nodes
         self.edges: tuple[Edge, ...] = tuple(edges)
         self.inputs: tuple[str, ...] = tuple(inputs)
@@ -226,6 +218,36 @@ class Graph:
 
     def is_tree_shaped(self) -> bool:
         return all(len(o) <= 1 for o in self.out_edges)
+
+
+def validate(nodes: Sequence[Node]) -> None:
+    """Check indices, unique names, topological order and arities; a clear GraphError if not.
+
+    >>> validate([Node(0, "x", "input"), Node(1, "f", "log", (2,))])
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.core.graph.GraphError: node 'f' reads a node that comes after it; nodes must \
+be in topological order (see toposort)
+    """
+    seen: set[str] = set()
+    arity: dict[str, int] = {}
+    for i, n in enumerate(nodes):
+        name, op, args = n[1], n[2], n[3]
+        if n[0] != i:
+            raise GraphError(f"node {name!r} has index {n[0]}, expected {i}")
+        if name in seen:
+            raise GraphError(f"two nodes are named {name!r}")
+        seen.add(name)
+        if op != "input" and op != "const":
+            k = arity.get(op)
+            if k is None:
+                k = arity[op] = primitive(op).arity
+            if len(args) != k:
+                raise GraphError(f"{op} takes {k} argument(s), node {name!r} gives {len(args)}")
+        for a in args:
+            if not 0 <= a < i:
+                raise GraphError(f"node {name!r} reads a node that comes after it; "
+                                 "nodes must be in topological order (see toposort)")
 
 
 def _num(v: Any) -> str:
