@@ -162,9 +162,10 @@ class Builder:
                 name = _const_name(consts[i], taken, suffixes)
             elif name is None:
                 counter += 1
-                while f"v{counter}" in taken:
-                    counter += 1
                 name = f"v{counter}"
+                while name in taken:
+                    counter += 1
+                    name = f"v{counter}"
             new_index[i] = len(nodes)
             args = all_args[i]
             if dropped:

@@ -237,7 +237,9 @@ def _forward_from(start, nodes, in_edges, needs, values, partials, flags, bound,
                 values[i] = v if type(v) is float else _as_value(node[1], v)
                 continue
             row = table[op]
-            args = tuple([values[a] for a in node[3]])
+            ia = node[3]  # unary and binary ops (nearly all nodes) skip building a list
+            args = ((values[ia[0]],) if len(ia) == 1 else (values[ia[0]], values[ia[1]])
+                    if len(ia) == 2 else tuple([values[a] for a in ia]))
             stage = 0
             out = row.value(*args)
             values[i] = out
