@@ -106,15 +106,6 @@ def test_help():
     assert "grad" in proc.stdout and "steps" in proc.stdout
 
 
-def _steps_available() -> bool:
-    try:
-        from autodiff_viz.symbolic.exact import steps_table  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _steps_available(), reason="symbolic.exact.steps_table not written yet")
 @pytest.mark.parametrize("extra", [[], ["--no-exact"]])
 def test_steps_table(extra):
     proc = cli("steps", SEED_PROGRAM, "--at", "x=3,y=2", *extra)
@@ -136,7 +127,6 @@ def test_steps_table(extra):
         assert "log(3)" in proc.stdout
 
 
-@pytest.mark.skipif(not _steps_available(), reason="symbolic.exact.steps_table not written yet")
 def test_steps_bad_input():
     proc = cli("steps", "2x", "--at", "x=1")
     assert proc.returncode == 2 and "2*x" in proc.stderr and "Traceback" not in proc.stderr

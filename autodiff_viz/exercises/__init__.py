@@ -27,7 +27,7 @@ def __getattr__(name: str) -> Any:
     if name in ("fill_in", "FillIn"):
         import importlib
 
-        mod = importlib.import_module(f"{__name__}.fill_in")
+        mod = importlib.import_module(f"{__name__}.fill_in_widget")
         value_ = getattr(mod, name)
         globals()[name] = value_
         return value_

@@ -20,7 +20,7 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..symbolic.check import Feedback, Mistake, check
+from ..symbolic.checker import Feedback, Mistake, check
 from ..symbolic.parse import AnswerError, Validation, parse, validate
 
 __all__ = ["Exercise"]
@@ -98,7 +98,7 @@ class Exercise:
     @property
     def solution(self) -> str:
         """The exact answer as text (with a decimal value when it is a number)."""
-        from ..symbolic.exact import unicode_of
+        from ..symbolic.exact_forms import unicode_of
 
         exprs = self.expected if isinstance(self.expected, tuple) else (self.expected,)
         parts = []

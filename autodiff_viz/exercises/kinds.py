@@ -27,7 +27,7 @@ from ..core.build import from_function, from_text
 from ..core.graph import Graph
 from ..core.passes import Run, evaluate
 from ..core.primitives import PRIMITIVES
-from ..symbolic.check import Mistake
+from ..symbolic.checker import Mistake
 from .base import Exercise
 from .mistakes import Candidate, derivative_candidates, separate, value_candidates
 from .variants import default_point, family_member, pick, random_point
@@ -142,7 +142,7 @@ def _point(at: Mapping[str, float]) -> str:
 
 
 def _exact(run: Run) -> Any:
-    from ..symbolic.exact import exact
+    from ..symbolic.exact_forms import exact
 
     return exact(run)
 
@@ -371,7 +371,7 @@ def local_derivative(graph_or_text: Any = None, child: str | None = None,
         cands.append(("reciprocal", "you turned the derivative upside down (its reciprocal)",
                       1 / expected))
     point = {n: run.values[g.index(n)] for n in names}
-    from ..symbolic.check import Undefined, numeric
+    from ..symbolic.checker import Undefined, numeric
 
     right = numeric(expected, point)
     floats = []

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..core.passes import DomainError, Run
 from ..core.primitives import PRIMITIVES
-from ..symbolic.check import Mistake
+from ..symbolic.checker import Mistake
 
 __all__ = ["Candidate", "derivative_candidates", "value_candidates", "partial_candidates",
            "separate", "COLLIDE", "paths_between"]
@@ -91,7 +91,7 @@ def _formula(run: Run, e: int) -> str:
     edge = run.graph.edges[e]
     label = f"∂{edge.child}/∂{edge.parent}"
     try:
-        from ..symbolic.exact import exact, unicode_of
+        from ..symbolic.exact_forms import exact, unicode_of
 
         f = exact(run).partial_formula(e)
         if f is not None and str(f) != _g(run.partials[e]):

@@ -1,8 +1,8 @@
 """The symbolic layer (sympy): exact forms, verification, the sympy builder, answer checking.
 
-``exact`` is both a module and callable: ``exact(run)`` returns the exact forms and
-``exact.steps_table(run)`` is the CLI's table. ``check`` (the answer checker) is loaded on
-first use.
+``exact(run)`` returns the exact forms (module :mod:`.exact_forms`) and ``steps_table(run)``
+is the CLI's table. ``check`` (the answer checker, module :mod:`.checker`) is loaded on first
+use.
 
 >>> from autodiff_viz.core import evaluate, from_text
 >>> run = evaluate(from_text("log(x)*y"), {"x": 3, "y": 2})
@@ -15,13 +15,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from . import exact
-from .exact import (
+from .exact_forms import (
     Check,
     Exact,
     ExactTooLarge,
     Report,
     approx,
+    exact,
     exact_number,
     exact_tangents,
     latex_of,
@@ -37,8 +37,8 @@ __all__ = ["exact", "Exact", "ExactTooLarge", "exact_tangents", "exact_number", 
            "from_sympy", "check"]
 
 #: Loaded on first use, so this package works before (or without) the checker modules.
-_LAZY = {"check": ("check", "check"), "Feedback": ("check", "Feedback"),
-         "Mistake": ("check", "Mistake"), "parse_expression": ("parse", "parse_expression"),
+_LAZY = {"check": ("checker", "check"), "Feedback": ("checker", "Feedback"),
+         "Mistake": ("checker", "Mistake"), "parse_expression": ("parse", "parse_expression"),
          "validate": ("parse", "validate"), "AnswerError": ("parse", "AnswerError")}
 
 

@@ -21,8 +21,6 @@ Not correct: ...you missed the path b → c → f...
 from __future__ import annotations
 
 import html
-import sys
-import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,8 +29,8 @@ from ..core.passes import Run, evaluate
 from ..render.dot import GRAPH_ATTRS, GRAPH_NAME, PALETTE
 from ..render.fmt import d, dot_quote, number
 from ..render.scene import BLANK
-from ..symbolic.check import Feedback
-from ..symbolic.exact import exact
+from ..symbolic.checker import Feedback
+from ..symbolic.exact_forms import exact
 from .base import Exercise
 from .kinds import _names, as_graph
 from .mistakes import derivative_candidates, partial_candidates, separate, value_candidates
@@ -438,14 +436,3 @@ class FillIn:
 
 def _attrs(pairs: Sequence[tuple[str, str]]) -> str:
     return ", ".join(f"{k}={dot_quote(v)}" for k, v in pairs)
-
-
-class _CallableModule(types.ModuleType):
-    """Importing this module directly must not hide the ``fill_in`` function behind it on the
-    package: calling the module calls :func:`fill_in`."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> FillIn:
-        return fill_in(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -24,8 +24,6 @@ import html
 import math
 import multiprocessing
 import random
-import sys
-import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,7 +145,7 @@ def numeric(expr: Any, point: Mapping[str, float] | None = None) -> float:
     >>> numeric(sympy.log(x), {"x": -1.0})
     Traceback (most recent call last):
     ...
-    autodiff_viz.symbolic.check.Undefined: log is undefined at -1
+    autodiff_viz.symbolic.checker.Undefined: log is undefined at -1
     """
     point = point or {}
     results: dict[int, float] = {}
@@ -696,14 +694,3 @@ def matches(answer_value: float, mistakes: Sequence[Mistake], sig: int | None = 
     tol = 10.0 ** (1 - sig) if sig else rtol
     return [m for m in mistakes if _number_match(m.value, answer_value,
                                                  lambda a, b: close(a, b, tol))]
-
-
-class _CallableModule(types.ModuleType):
-    """``autodiff_viz.symbolic.check`` is this module once imported; calling it calls
-    :func:`check`, so ``adv.check(...)`` works however the module was first imported."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Feedback:
-        return check(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -21,9 +21,7 @@ from __future__ import annotations
 import copy
 import html
 import math
-import sys
 import time
-import types
 import unicodedata
 from collections.abc import Sequence
 from fractions import Fraction
@@ -814,14 +812,3 @@ def steps_table(run: Run, exact: bool = True) -> str:
     if note:
         parts += ["", note]
     return "\n".join(parts)
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``autodiff_viz.symbolic.exact(run)`` work while ``.steps_table`` etc. stay
-    reachable as module attributes."""
-
-    def __call__(self, run: Run) -> Exact:
-        return exact(run)
-
-
-sys.modules[__name__].__class__ = _CallableModule
