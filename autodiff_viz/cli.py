@@ -3,18 +3,24 @@
     autodiff-viz grad "EXPR" --at x=3,y=2 [--json]
     autodiff-viz steps "EXPR" --at x=3,y=2
 
-Bad input prints a message on stderr and exits with code 2 (no traceback).
+Bad input prints a message on stderr and exits with code 2 (no traceback). When the reader of
+standard output goes away early (``autodiff-viz steps ... | head``) the command stops quietly
+with exit code 141 (128 + SIGPIPE), as a command killed by SIGPIPE would.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["main", "parse_at"]
+__all__ = ["main", "parse_at", "EXIT_BROKEN_PIPE"]
+
+#: Exit code when standard output is closed early: 128 + SIGPIPE, the shell's convention.
+EXIT_BROKEN_PIPE = 141
 
 
 class UsageError(ValueError):
@@ -114,7 +120,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - every user error becomes a message, code 2
@@ -122,6 +133,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"autodiff-viz: error: {exc}" if name in _USER_ERRORS else
               f"autodiff-viz: error ({name}): {exc}", file=sys.stderr)
         return 2
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the final flush at exit cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a test harness or IDE
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 _USER_ERRORS = {"ParseError", "UsageError", "InputError", "DomainError", "GraphError",

@@ -131,3 +131,58 @@ def test_steps_bad_input():
     proc = cli("steps", "2x", "--at", "x=1")
     assert proc.returncode == 2 and "2*x" in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stdout == ""
+
+
+# ----------------------------------------------------------------------------------------
+# A reader that stops early (`autodiff-viz steps ... | head`): quiet exit 141, no message
+# ----------------------------------------------------------------------------------------
+
+_LONG_PROGRAM = "\n".join(["v1 = x*y"] + [f"v{k} = v{k - 1}*x + y" for k in range(2, 40)])
+
+
+@pytest.mark.parametrize("args", [
+    ["grad", SEED_PROGRAM, "--at", "x=3,y=2"],
+    ["steps", SEED_PROGRAM, "--at", "x=3,y=2"],
+])
+def test_closed_stdout_exits_quietly_with_141(args):
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will ever read: the first write gets EPIPE
+    try:
+        proc = subprocess.run([_exe(), *args], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert proc.stderr == ""
+    assert proc.returncode == 141
+
+
+def test_reader_that_stops_after_one_line_like_head():
+    proc = subprocess.Popen([_exe(), "steps", "-", "--at", "x=0.5,y=0.25", "--no-exact"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    proc.stdin.write(_LONG_PROGRAM)
+    proc.stdin.close()
+    first = proc.stdout.readline()  # the output is far larger than a pipe's buffer
+    proc.stdout.close()
+    code = proc.wait(timeout=120)
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert first.startswith("v39 = ")
+    assert err == "" and code == 141, (code, err)
+
+
+def test_main_returns_141_when_stdout_breaks_in_process(monkeypatch, capsys):
+    from autodiff_viz.cli import EXIT_BROKEN_PIPE, main
+
+    class Broken:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", Broken())
+    assert main(["grad", "log(x)*y", "--at", "x=3,y=2"]) == EXIT_BROKEN_PIPE == 141
+    assert capsys.readouterr().err == ""
