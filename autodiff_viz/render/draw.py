@@ -26,6 +26,7 @@ from . import engine
 from .dot import GRAPH_NAME, Layout, layout_lines_dot, scene_lines, structure_lines
 from .errors import MAX_NODES, DotNotFound, RenderError, check_size
 from .scene import Texts, _Script, layout_lines, scene, view_steps
+from .svg import compact as svg_compact
 
 __all__ = ["Figure", "draw", "frames", "draw_structure", "layout"]
 
@@ -67,16 +68,16 @@ def _kinds(graph: Graph) -> list[tuple[str, bool]]:
             for n in graph.nodes]
 
 
-def layout(run: Run, labels: str = "numeric", digits: int = 4) -> Layout:
+def layout(run: Run, labels: str = "numeric", digits: int = 4, values: bool = False) -> Layout:
     """The one layout every drawing of ``run`` with these labels shares (cached)."""
-    lines, edge_labels = layout_lines(run, labels, digits)
+    lines, edge_labels = layout_lines(run, labels, digits, values)
     g = run.graph
     body = layout_lines_dot(_kinds(g), lines, [(e.src, e.dst) for e in g.edges], edge_labels)
     return engine.layout_of(body)
 
 
 def draw(run: Run, step: int | None = None, labels: str = "numeric", view: Any = None, *,
-         digits: int = 4, max_nodes: int = MAX_NODES) -> Figure:
+         digits: int = 4, values: bool = False, max_nodes: int = MAX_NODES) -> Figure:
     """The state after step ``step`` of ``(view or run).steps`` as a ``graphviz.Digraph``.
 
     Args:
@@ -85,6 +86,8 @@ def draw(run: Run, step: int | None = None, labels: str = "numeric", view: Any =
         labels: ``"numeric"``, ``"symbolic"`` (exact forms) or ``"both"``.
         view: ``run.forward_mode(name)`` or ``run.paths(name)`` to draw their steps.
         digits: significant digits of the numbers.
+        values: also list the entries of small arrays (up to 3×3), one line per row; array
+            nodes always show their shape and edges the shape of their Jacobian.
         max_nodes: larger graphs are refused (too big to read).
 
     Returns:
@@ -93,21 +96,27 @@ def draw(run: Run, step: int | None = None, labels: str = "numeric", view: Any =
     """
     _check_run(run)
     check_size(len(run.graph.nodes), max_nodes)
-    texts = Texts(run, labels, digits)
+    texts = Texts(run, labels, digits, values=values)
     sc = scene(run, step, labels, view, texts)
     if not engine.have_graphviz():
         return Figure(GRAPH_NAME, engine="dot", body=scene_lines(sc))
-    lay = layout(run, labels, digits)
+    lay = layout(run, labels, digits, values)
     return Figure(GRAPH_NAME, engine="neato", body=scene_lines(sc, lay))
 
 
 def frames(run: Run, labels: str = "numeric", view: Any = None, *, digits: int = 4,
-           max_nodes: int = MAX_NODES, layout_run: Run | None = None) -> list[str]:
+           values: bool = False, max_nodes: int = MAX_NODES,
+           layout_run: Run | None = None, compact: bool = True) -> list[str]:
     """One SVG string per step of ``(view or run).steps``, all on one layout.
 
     One ``dot`` run lays the graph out (cached), one ``neato -n2`` run draws every frame.
     ``layout_run`` (a run of the same graph) pins the layout to that run's, so frames at new
     input values keep every node in place (the Stepper uses it when an input changes).
+    ``values=True`` lists the entries of small arrays, as in :func:`draw`.
+
+    The SVGs are compacted (:func:`autodiff_viz.render.svg.compact`): no XML prologue or
+    comments, fonts set once on the drawing, so many frames stay small in a notebook;
+    ``compact=False`` returns Graphviz's SVG as it is.
     """
     if layout_run is not None and layout_run.graph is not run.graph:
         raise RenderError("layout_run must be a run of the same graph")
@@ -116,14 +125,15 @@ def frames(run: Run, labels: str = "numeric", view: Any = None, *, digits: int =
     if not engine.have_graphviz():
         raise DotNotFound("dot")
     steps = view_steps(run, view)
-    texts = Texts(run, labels, digits)
+    texts = Texts(run, labels, digits, values=values)
     script = _Script(steps, run.graph)
-    lay = layout(run if layout_run is None else layout_run, labels, digits)
+    lay = layout(run if layout_run is None else layout_run, labels, digits, values)
     sources = []
     for k in range(len(steps)):
         body = scene_lines(scene(run, k, labels, view, texts, script), lay)
         sources.append(f"digraph {GRAPH_NAME} {{\n" + "".join(body) + "}\n")
-    return engine.render_sources(sources)
+    svgs = engine.render_sources(sources)
+    return [svg_compact(s) for s in svgs] if compact else svgs
 
 
 def draw_structure(graph: Graph, *, max_nodes: int = MAX_NODES) -> Figure:

@@ -13,6 +13,17 @@ the sum of its contributions), so a frame never needs more room than the layout 
 ('b', ['read', 'read'])
 >>> scene(run, step=0).nodes[4].lines, scene(run, step=0).edges[3].label
 (('c = √b', ' ', ' '), ' ')
+
+Array-valued nodes show their shape, edges the shape of their Jacobian, and with
+``values=True`` small arrays (up to 3×3) also show their entries, one line per row:
+
+>>> import numpy as np
+>>> from autodiff_viz.core import from_function
+>>> run = evaluate(from_function(lambda W, x: W @ x), {"W": np.eye(2), "x": np.ones(2)})
+>>> scene(run).edges[0].label, scene(run).nodes[0].lines[1]
+('∂f/∂W: 2×(2×2)', 'W: 2×2')
+>>> scene(run, texts=Texts(run, values=True)).nodes[0].lines[1]
+'W: 2×2\n[1, 0]\n[0, 1]'
 """
 
 from __future__ import annotations
@@ -21,12 +32,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.arrays import jacobian_shape
 from ..core.passes import Paths, Run, Step, TangentRun
 from .errors import RenderError, StepError
 from .fmt import bar, d, is_array, number, skeleton, truncate
 
 __all__ = ["NodeView", "EdgeView", "Scene", "Texts", "scene", "layout_lines", "LABELS",
-           "view_steps", "BLANK"]
+           "view_steps", "BLANK", "SMALL"]
 
 LABELS = ("numeric", "symbolic", "both")
 #: An empty text line that still takes its slot (Graphviz drops truly empty lines).
@@ -37,6 +49,8 @@ _MIN_NUMBER = "0.0000"
 TERMS_PER_LINE = 2
 #: Path products are not enumerated for the layout: reserve the widest number text.
 _WIDEST_NUMBER = "-0.0000000"
+#: With ``values=True``, arrays with at most 2 dimensions of at most this size show entries.
+SMALL = 3
 
 
 @dataclass(frozen=True)
@@ -94,13 +108,19 @@ class Texts:
 
     ``layout=True`` gives the text used to size the layout: digits become ``0`` and short
     numbers are padded, so runs of one graph at different inputs usually share a layout.
+    ``values=True`` adds the entries of small arrays (at most 2 dimensions of at most
+    :data:`SMALL`), one line per row, below the shape.
     """
 
     def __init__(self, run: Run, labels: str = "numeric", digits: int = 4,
-                 layout: bool = False) -> None:
+                 layout: bool = False, values: bool = False) -> None:
         _check_labels(labels)
+        if not isinstance(values, bool):
+            raise RenderError(f"values must be True or False; got {values!r}")
         self.run, self.graph, self.labels, self.digits = run, run.graph, labels, digits
-        self.layout = layout
+        self.layout, self.values = layout, values
+        #: extra lines (array rows) under each node's value and under its derivative
+        self.rows = tuple(_row_count(v) if values else 0 for v in run.values)
         self.exact = _exact(run) if labels != "numeric" else None
         g = self.graph
         #: number of contribution lines per node (0 unless it has several out-edges)
@@ -132,6 +152,21 @@ class Texts:
         sym, num = self._sym(expr), self.num(v)
         return sym if sym == num else f"{sym} ≈ {num}"
 
+    def _with_rows(self, i: int, head: str, v: Any) -> str:
+        """``head`` followed by the node's row lines (entries of ``v``, or blanks)."""
+        n = self.rows[i]
+        if not n:
+            return head
+        rows = [BLANK] * n
+        if _row_count(v) == n:
+            matrix = v if v.ndim == 2 else v[None, :]
+            rows = ["[" + ", ".join(self.num(x) for x in row) + "]" for row in matrix]
+        return "\n".join([head, *rows])
+
+    def blank(self, i: int) -> str:
+        """An unknown value or derivative of node ``i``: as many blank lines as it takes."""
+        return "\n".join([BLANK] * (1 + self.rows[i]))
+
     # lines -----------------------------------------------------------------------------
     def header(self, i: int) -> str:
         g = self.graph
@@ -145,7 +180,7 @@ class Texts:
         g, v = self.graph, self.run.values[i]
         name = g.nodes[i].name
         if is_array(v):
-            return f"{name}: {self.num(v)}"
+            return self._with_rows(i, f"{name}: {self.num(v)}", v)
         expr = self.exact.values[i] if self.exact is not None else None
         warn = " ⚠" if self.run.flags.get(i) else ""  # e.g. relu at its kink
         return f"{name} = {self._value_part(v, expr)}{warn}"
@@ -154,14 +189,14 @@ class Texts:
         g, v = self.graph, self.run.adjoints[i]
         top, name = g.output.name, g.nodes[i].name
         if is_array(v):
-            return f"{d(top, name)}: {self.num(v)}"
+            return self._with_rows(i, f"{d(top, name)}: {self.num(v)}", v)
         expr = self.exact.adjoints[i] if self.exact is not None else None
         return f"{d(top, name)} = {self._value_part(v, expr)}"
 
     def tangent(self, i: int, view: TangentRun) -> str:
         v, name = view.tangents[i], self.graph.nodes[i].name
         if is_array(v):
-            return f"{d(name, view.wrt)}: {self.num(v)}"
+            return self._with_rows(i, f"{d(name, view.wrt)}: {self.num(v)}", v)
         expr = None
         if self.exact is not None and getattr(view, "direction", None) is None:
             expr = self.exact.tangent(name, view.wrt)
@@ -172,8 +207,11 @@ class Texts:
         edge = g.edges[e]
         if g.nodes[edge.src].op == "const":
             return BLANK  # no derivative with respect to a constant
+        values = self.run.values
+        if is_array(p) or is_array(values[edge.src]) or is_array(values[edge.dst]):
+            return jacobian_shape(self.run, e).label  # e.g. ∂h/∂W: 4×(4×3)
         symbol = d(edge.child, edge.parent)
-        if p is None or is_array(p):
+        if p is None:
             return symbol
         if self.exact is None:
             return f"{symbol} = {self.num(p)}"
@@ -204,7 +242,16 @@ class Texts:
     def path_product(self, step: Step, view: Paths) -> str:
         text = _WIDEST_NUMBER if self.layout else self.num(step.adjoint)
         j = len(view.paths) if self.layout else (step.path or 0) + 1
-        return f"∏ path {j} = {text}"
+        out = self.graph.output_index
+        return "\n".join([f"∏ path {j} = {text}"] + [BLANK] * self.rows[out])
+
+
+def _row_count(v: Any) -> int:
+    """Row lines of a small array (0: a number or an array too big to list)."""
+    shape = getattr(v, "shape", ())
+    if not is_array(v) or len(shape) > 2 or max(shape) > SMALL or min(shape) < 1:
+        return 0
+    return 1 if len(shape) == 1 else shape[0]
 
 
 def _exact(run: Run) -> Any:
@@ -292,13 +339,13 @@ def scene(run: Run, step: int | None = None, labels: str = "numeric", view: Any 
             continue
         known = tangent or script.first[i] <= kk
         second = script.second[i] <= kk
-        lines.append(texts.value(i) if known else BLANK)
+        lines.append(texts.value(i) if known else texts.blank(i))
         state = "value" if known else "unknown"
         if tangent:
-            lines.append(texts.tangent(i, view) if second else BLANK)
+            lines.append(texts.tangent(i, view) if second else texts.blank(i))
             state = "tangent" if second else state
         else:
-            lines.append(texts.adjoint(i) if second else BLANK)
+            lines.append(texts.adjoint(i) if second else texts.blank(i))
             state = "adjoint" if second else state
         if texts.multi[i]:
             lines.extend(texts.contributions(steps[script.second[i]])
@@ -338,7 +385,7 @@ def _paths_scene(run: Run, view: Paths, steps: Sequence[Step], k: int | None,
         elif not final and i == out:
             lines.append(texts.path_product(current, view))
         else:
-            lines.append(BLANK)
+            lines.append(texts.blank(i))
         lines.extend((BLANK,) * texts.multi[i])
         is_current = current is not None and current.node == node.name
         nodes.append(NodeView(i, node.name, node.op if node.op == "input" else "op", i == out,
@@ -348,14 +395,15 @@ def _paths_scene(run: Run, view: Paths, steps: Sequence[Step], k: int | None,
     return Scene(tuple(nodes), edges, current, current.phase if current is not None else "final")
 
 
-def layout_lines(run: Run, labels: str = "numeric",
-                 digits: int = 4) -> tuple[list[tuple[str, ...]], list[str]]:
+def layout_lines(run: Run, labels: str = "numeric", digits: int = 4,
+                 values: bool = False) -> tuple[list[tuple[str, ...]], list[str]]:
     """The widest text of every node line and edge label over every view of ``run``.
 
     Forward, backward, forward mode (every input) and paths frames all fit in these, so they
-    can share one layout. Digits are replaced by ``0`` (see :class:`Texts`).
+    can share one layout. Digits are replaced by ``0`` (see :class:`Texts`). A slot may hold
+    several lines (array rows with ``values=True``); its candidates all have the same count.
     """
-    t = Texts(run, labels, digits, layout=True)
+    t = Texts(run, labels, digits, layout=True, values=values)
     g = run.graph
     candidates: list[list[set[str]]] = []
     for node in g.nodes:
@@ -363,7 +411,7 @@ def layout_lines(run: Run, labels: str = "numeric",
         if node.op == "const":
             candidates.append([{t.header(i)}])
             continue
-        slots = [{t.header(i)}, {t.value(i)}, {BLANK}]
+        slots = [{t.header(i)}, {t.value(i)}, {t.blank(i)}]
         if run.adjoints[i] is not None:
             slots[2].add(t.adjoint(i))
         slots += [{BLANK} for _ in range(t.multi[i])]
@@ -381,10 +429,16 @@ def layout_lines(run: Run, labels: str = "numeric",
     out = g.output_index
     if g.nodes[out].op != "const" and g.inputs:
         widest = max(len(str(_count(run, w))) for w in g.inputs)
-        candidates[out][2].add(f"∏ path {'0' * widest} = {_WIDEST_NUMBER}")
-    lines = [tuple(max(sorted(slot), key=len) for slot in slots) for slots in candidates]
+        candidates[out][2].add("\n".join([f"∏ path {'0' * widest} = {_WIDEST_NUMBER}"]
+                                          + [BLANK] * t.rows[out]))
+    lines = [tuple(max(sorted(slot), key=_width) for slot in slots) for slots in candidates]
     edges = [t.partial(e.index) for e in g.edges]
     return lines, edges
+
+
+def _width(text: str) -> int:
+    """Characters in the widest line of ``text``."""
+    return max(len(line) for line in text.split("\n"))
 
 
 def _count(run: Run, wrt: str) -> int:
