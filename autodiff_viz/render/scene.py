@@ -23,7 +23,7 @@ Array-valued nodes show their shape, edges the shape of their Jacobian, and with
 >>> scene(run).edges[0].label, scene(run).nodes[0].lines[1]
 ('∂f/∂W: 2×(2×2)', 'W: 2×2')
 >>> scene(run, texts=Texts(run, values=True)).nodes[0].lines[1]
-'W: 2×2\n[1, 0]\n[0, 1]'
+'W: 2×2\\n[1, 0]\\n[0, 1]'
 """
 
 from __future__ import annotations
