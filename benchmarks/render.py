@@ -2,7 +2,8 @@
 
 Ours (one ``dot`` layout per graph, every frame drawn by one ``neato -n2`` process) against
 the naive way (a fresh ``dot -Tsvg`` layout per step). Prints times, ratios, the number of
-Graphviz processes per kind, and how many naive frames moved a node. Target: seed graph
+Graphviz processes per kind, how many naive frames moved a node, and the total bytes of the
+frames as Graphviz writes them and compacted (what a notebook stores). Target: seed graph
 frames <= 0.5 s.
 
     .venv/bin/python benchmarks/render.py [--repeat 3]
@@ -77,6 +78,10 @@ def main() -> None:
         print(f"  ours (warm)  {warm:7.3f} s   (layout cached)")
         print(f"  fresh dot    {naive:7.3f} s   dot processes: {n}, "
               f"frames with a moved node: {moved(naive_svgs)}")
+        raw = sum(len(s.encode()) for s in frames(run, compact=False))
+        small = sum(len(s.encode()) for s in svgs)
+        print(f"  frame bytes  Graphviz {raw:,}  compact {small:,}  ratio {raw / small:.2f}x  "
+              f"({small / n / 1000:.1f} kB per frame)")
         print(f"  ratio fresh/ours: {naive / ours:.1f}x" +
               (f"   target seed <= 0.5 s: {'OK' if ours <= 0.5 else 'MISSED'}"
                if label == "seed" else ""))
