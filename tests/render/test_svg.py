@@ -23,6 +23,34 @@ INHERITED = {"font-family", "font-size", "font-weight", "font-style", "text-anch
 TEXT_ONLY = {"font-family", "font-size", "font-weight", "font-style", "text-anchor"}
 
 
+def segments(d: str) -> list[tuple]:
+    """Path data (M, L, C with implicit repetition) as geometric pieces: a cubic whose
+    control points sit on its end points is the straight line between them."""
+    out, cmd, cur, pending = [], None, None, []
+    for tok in re.findall(r"[A-Za-z]|[^A-Za-z\s]+", d):
+        if tok.isalpha():
+            assert tok in "MLC", d
+            cmd, pending = tok, []
+            continue
+        p = tuple(float(v) for v in tok.split(","))
+        if cmd == "M":
+            cur = p
+            out.append(("M", p))
+            cmd = "L"  # SVG: pairs after a moveto are linetos
+        elif cmd == "L":
+            out.append(("line", cur, p))
+            cur = p
+        else:
+            pending.append(p)
+            if len(pending) == 3:
+                c1, c2, end = pending
+                straight = c1 == cur and c2 == end
+                out.append(("line", cur, end) if straight else ("curve", cur, c1, c2, end))
+                cur, pending = end, []
+    assert not pending, d
+    return out
+
+
 def drawn(svg: str) -> list[tuple]:
     """Every drawn element in document order with its effective attributes (inherited ones
     resolved through its ancestors) and text; titles, comments and groups are not drawn."""
@@ -34,9 +62,11 @@ def drawn(svg: str) -> list[tuple]:
         tag = el.tag.replace(NS, "")
         if tag not in ("g", "svg", "title"):
             attrs = {**here, **own}
+            if "d" in attrs:
+                attrs["d"] = segments(attrs["d"])
             if tag != "text":  # font properties only affect text
                 attrs = {k: v for k, v in attrs.items() if k not in TEXT_ONLY}
-            out.append((tag, tuple(sorted(attrs.items())), el.text))
+            out.append((tag, sorted(attrs.items()), el.text))
         if tag == "g" and "transform" in own:
             out.append(("transform", re.sub(r"scale\(1 1\) rotate\(0\) ", "", own["transform"])))
         for child in el:
@@ -80,6 +110,12 @@ def test_compact_is_idempotent_and_keeps_foreign_input():
     assert compact("not an svg") == "not an svg"
     plain = '<?xml version="1.0"?>\n<svg><text x="1">a</text></svg>'
     assert compact(plain) == '<svg><text x="1">a</text></svg>'
+
+
+def test_segments_oracle():
+    assert segments("M0,0C0,0 5,0 5,0") == segments("M0,0L5,0") == [("M", (0, 0)),
+                                                                  ("line", (0, 0), (5, 0))]
+    assert segments("M0,0C1,1 5,0 5,0")[1][0] == "curve"
 
 
 def test_a_text_without_fonts_is_not_given_any():
