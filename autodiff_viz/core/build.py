@@ -23,11 +23,12 @@ import keyword
 import math
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from .graph import Graph, GraphError, Node, gc_paused
+from .graph import Graph, GraphError, gc_paused
 from .primitives import FUNCTIONS, PRIMITIVES, suggest
 
 __all__ = ["ParseError", "TracingError", "from_text", "from_function", "Traced", "Builder",
@@ -142,36 +143,49 @@ class Builder:
                 k += 1
                 output_name = f"f{k}" if f"f{k}" not in taken else None
             taken.add(output_name)
-        # Runs once per node of graphs with 100,000 nodes: plain lists and locals, and nodes
-        # made with tuple.__new__ (what Node(...) does, minus a Python-level call).
-        new_index = [-1] * len(self.ops)
-        nodes: list[Node] = []
-        suffixes: dict[str, int] = {}
-        make_node = tuple.__new__
         names, ops, all_args, consts = self.names, self.ops, self.args, self.consts
-        counter = 0
-        dropped = False  # until a node is dropped, old and new indices agree
-        for i in range(len(ops)):
-            if not keep[i]:
-                dropped = True
-                continue
-            name = names[i]
-            if i == output and output_name is not None:
-                name = output_name
-            elif name is None and ops[i] == "const":
-                name = _const_name(consts[i], taken, suffixes)
-            elif name is None:
-                counter += 1
-                name = f"v{counter}"
-                while name in taken:
-                    counter += 1
-                    name = f"v{counter}"
-            new_index[i] = len(nodes)
-            args = all_args[i]
-            if dropped:
-                args = tuple([new_index[a] for a in args])
-            nodes.append(make_node(Node, (len(nodes), name, ops[i], args, consts[i])))
-        return Graph(nodes, new_index[output], source=source, kind=kind, checked=True)
+        if output != len(ops) - 1 or not all(keep):  # drop what the output does not use
+            new_index = [-1] * len(ops)
+            kept = [i for i in range(len(ops)) if keep[i]]
+            for j, i in enumerate(kept):
+                new_index[i] = j
+            names = [names[i] for i in kept]
+            ops = [ops[i] for i in kept]
+            all_args = [tuple([new_index[a] for a in all_args[i]]) for i in kept]
+            consts = [consts[i] for i in kept]
+            output = new_index[output]
+        if output_name is not None:
+            names = list(names)
+            names[output] = output_name
+        namer = partial(_name_nodes, ops=ops, consts=consts, taken=taken)
+        return Graph.from_columns(names, ops, all_args, consts, output, source=source,
+                                  kind=kind, namer=namer)
+
+
+def _name_nodes(names: list, *, ops: list[str], consts: list, taken: set[str]) -> list[str]:
+    """Fill in generated names: constants by value (``2``, ``π``), others v1, v2, … in order.
+
+    >>> _name_nodes(["x", None, None, "f"], ops=["input", "const", "log", "mul"],
+    ...             consts=[None, 2.0, None, None], taken={"x", "f"})
+    ['x', '2', 'v1', 'f']
+    """
+    names = list(names)
+    taken = set(taken)
+    suffixes: dict[str, int] = {}
+    counter = 0
+    for i, name in enumerate(names):
+        if name is not None:
+            continue
+        if ops[i] == "const":
+            names[i] = _const_name(consts[i], taken, suffixes)
+            continue
+        counter += 1
+        name = f"v{counter}"
+        while name in taken:
+            counter += 1
+            name = f"v{counter}"
+        names[i] = name
+    return names
 
 
 def _const_name(value: Any, taken: set[str], suffixes: dict[str, int]) -> str:

@@ -83,63 +83,128 @@ class Graph:
 
     Build one with :func:`autodiff_viz.graph` (text, program, sympy or a traced function) or
     :meth:`from_ops`.
+
+    The graph is stored as columns (``ops``, ``args``, ``needs_grad``, ``edge_offset``): the
+    passes read only those, so a 100,000-node graph costs little more than its arithmetic.
+    ``nodes``, ``edges``, ``in_edges``, ``out_edges`` and generated names are made on first
+    use. Edge ``edge_offset[i] + pos`` is argument ``pos`` of node ``i``.
     """
 
-    __slots__ = ("nodes", "edges", "inputs", "output_index", "in_edges", "out_edges",
-                 "_index", "needs_grad", "source", "kind")
+    __slots__ = ("ops", "args", "consts", "needs_grad", "edge_offset", "n_edges", "inputs",
+                 "output_index", "source", "kind", "_names", "_namer", "_input_index",
+                 "_nodes", "_edges", "_in_edges", "_out_edges", "_index")
 
-    @gc_paused()
     def __init__(self, nodes: Sequence[Node], output: int | None = None, *,
                  source: Any = None, kind: str = "ops", checked: bool = False) -> None:
-        """Index the nodes and create one edge per argument.
-
-        ``checked=True`` skips :func:`validate` for nodes that are valid by construction (the
-        builders check arities, order and names as they go).
-        """
+        """Index the nodes (checked with :func:`validate` unless ``checked=True``)."""
         nodes = tuple(nodes)
         if not nodes:
             raise GraphError("the graph is empty")
-        out = len(nodes) - 1 if output is None else output
-        if not 0 <= out < len(nodes):
-            raise GraphError(f"output index {out} is out of range (0 to {len(nodes) - 1})")
         if not checked:
             validate(nodes)
-        # This loop runs once per node of a 100,000-node graph, so it avoids helper calls:
-        # edges are made with tuple.__new__ (what Edge(...) does, minus a Python-level call).
-        edges: list[Edge] = []
-        in_edges: list[tuple[int, ...]] = []
-        out_lists: list[list[int]] = [[] for _ in nodes]
-        needs = [False] * len(nodes)
-        names: list[str] = []
-        inputs: list[str] = []
-        make_edge = tuple.__new__
-        for i, n in enumerate(nodes):
-            name, op, args = n[1], n[2], n[3]
-            names.append(name)
-            if op == "input":
-                inputs.append(name)
-            first = len(edges)
-            need = op == "input"
-            for pos, a in enumerate(args):
-                e = first + pos
-                edges.append(make_edge(Edge, (e, names[a], name, a, i, pos)))
-                out_lists[a].append(e)
-                need = need or needs[a]
-            needs[i] = need
-            in_edges.append(tuple(range(first, len(edges))))
-        index = dict(zip(names, range(len(names)), strict=True))
-        if len(index) != len(names):
-            validate(nodes)  # names the duplicate
-        self.nodes: tuple[Node, ...] = nodes
-        self.edges: tuple[Edge, ...] = tuple(edges)
-        self.inputs: tuple[str, ...] = tuple(inputs)
+        self._setup([n[1] for n in nodes], [n[2] for n in nodes], [n[3] for n in nodes],
+                    [n[4] for n in nodes], output, source, kind, None)
+        self._nodes = nodes
+
+    @classmethod
+    def from_columns(cls, names: list, ops: list[str], args: list[tuple[int, ...]],
+                     consts: list, output: int | None = None, *, source: Any = None,
+                     kind: str = "ops", namer: Any = None) -> Graph:
+        """Build from columns that are valid by construction (the builders' fast path).
+
+        ``names`` may hold ``None`` for nodes that ``namer(names)`` names on first use;
+        inputs must be named.
+        """
+        g = cls.__new__(cls)
+        g._setup(names, ops, args, consts, output, source, kind, namer)
+        g._nodes = None
+        return g
+
+    @gc_paused()
+    def _setup(self, names, ops, args, consts, output, source, kind, namer) -> None:
+        n = len(ops)
+        if n == 0:
+            raise GraphError("the graph is empty")
+        out = n - 1 if output is None else output
+        if not 0 <= out < n:
+            raise GraphError(f"output index {out} is out of range (0 to {n - 1})")
+        # One tight loop over the nodes: which carry a gradient, where their edges start.
+        needs = [False] * n
+        offset = [0] * n
+        e = 0
+        for i in range(n):
+            a = args[i]
+            offset[i] = e
+            e += len(a)
+            if ops[i] == "input":
+                needs[i] = True
+            else:
+                for p in a:
+                    if needs[p]:
+                        needs[i] = True
+                        break
+        input_ids = [i for i, op in enumerate(ops) if op == "input"]
+        self.ops, self.args, self.consts = ops, args, consts
+        self.needs_grad: list[bool] = needs
+        self.edge_offset: list[int] = offset
+        self.n_edges: int = e
+        self.inputs: tuple[str, ...] = tuple(names[i] for i in input_ids)
+        self._input_index = dict(zip(self.inputs, input_ids, strict=True))
+        if len(self._input_index) != len(input_ids):
+            raise GraphError("two inputs have the same name")
         self.output_index: int = out
-        self.in_edges: tuple[tuple[int, ...], ...] = tuple(in_edges)
-        self.out_edges: tuple[tuple[int, ...], ...] = tuple(map(tuple, out_lists))
-        self.needs_grad: tuple[bool, ...] = tuple(needs)
-        self._index = index
-        self.source = source
-        self.kind = kind
+        self.source, self.kind = source, kind
+        self._names, self._namer = names, namer
+        self._edges = self._in_edges = self._out_edges = self._index = None
+
+    # --- columns made on first use --------------------------------------------------------
+    @property
+    def names(self) -> list[str]:
+        """Node names in topological order."""
+        if self._namer is not None:
+            self._names = self._namer(self._names)
+            self._namer = None
+        return self._names
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        """Every node, in topological order."""
+        if self._nodes is None:
+            make = tuple.__new__
+            columns = zip(self.names, self.ops, self.args, self.consts, strict=True)
+            self._nodes = tuple(make(Node, (i, name, op, a, c))
+                                for i, (name, op, a, c) in enumerate(columns))
+        return self._nodes
+
+    @property
+    def edges(self) -> tuple[Edge, ...]:
+        """One edge per argument of every node."""
+        if self._edges is None:
+            names, make = self.names, tuple.__new__
+            columns = zip(self.edge_offset, self.args, strict=True)
+            self._edges = tuple(make(Edge, (off + pos, names[a], names[i], a, i, pos))
+                                for i, (off, args) in enumerate(columns)
+                                for pos, a in enumerate(args))
+        return self._edges
+
+    @property
+    def in_edges(self) -> tuple[tuple[int, ...], ...]:
+        """Edge indices into each node, in argument order."""
+        if self._in_edges is None:
+            self._in_edges = tuple(tuple(range(off, off + len(a)))
+                                   for off, a in zip(self.edge_offset, self.args, strict=True))
+        return self._in_edges
+
+    @property
+    def out_edges(self) -> tuple[tuple[int, ...], ...]:
+        """Edge indices out of each node, in edge order."""
+        if self._out_edges is None:
+            lists: list[list[int]] = [[] for _ in self.ops]
+            for off, args in zip(self.edge_offset, self.args, strict=True):
+                for pos, a in enumerate(args):
+                    lists[a].append(off + pos)
+            self._out_edges = tuple(map(tuple, lists))
+        return self._out_edges
 
     # --- construction -------------------------------------------------------------------
     @classmethod
@@ -170,26 +235,39 @@ class Graph:
 
     def node(self, name: str) -> Node:
         """The node called ``name`` (a clear error lists the names when it does not exist)."""
-        try:
-            return self.nodes[self._index[name]]
-        except KeyError:
-            raise KeyError(f"no node named {name!r}; nodes are: "
-                           f"{', '.join(n.name for n in self.nodes)}") from None
+        return self.nodes[self.index(name)]
 
     def index(self, name: str) -> int:
-        return self.node(name).index
+        """Position of the node called ``name``."""
+        i = self._input_index.get(name)
+        if i is not None:
+            return i
+        if self._index is None:
+            names = self.names
+            self._index = dict(zip(names, range(len(names)), strict=True))
+            if len(self._index) != len(names):
+                validate(self.nodes)  # names the duplicate
+        try:
+            return self._index[name]
+        except KeyError:
+            shown = ", ".join(self.names[:40]) + (", …" if len(self.names) > 40 else "")
+            raise KeyError(f"no node named {name!r}; nodes are: {shown}") from None
 
     def __len__(self) -> int:
-        return len(self.nodes)
+        return len(self.ops)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._index
+        try:
+            self.index(name)  # type: ignore[arg-type]
+        except (KeyError, TypeError):
+            return False
+        return True
 
     def __repr__(self) -> str:
-        if len(self.nodes) <= 12:
+        if len(self.ops) <= 12:
             body = "; ".join(self.describe(n) for n in self.nodes if n.op not in ("input",))
             return f"<Graph inputs={list(self.inputs)} {body}>"
-        return (f"<Graph {len(self.nodes)} nodes, {len(self.edges)} edges, "
+        return (f"<Graph {len(self.ops)} nodes, {self.n_edges} edges, "
                 f"inputs={list(self.inputs)}>")
 
     def describe(self, node: Node | str, style: str = "unicode") -> str:

@@ -201,16 +201,14 @@ class Forward(NamedTuple):
 def forward(graph: Graph, inputs: Mapping[str, Any]) -> Forward:
     """Values of every node and the local partial on every edge that carries a gradient."""
     bound = bind_inputs(graph, inputs)
-    nodes, in_edges, needs = graph.nodes, graph.in_edges, graph.needs_grad
-    n = len(nodes)
+    n = len(graph.ops)
     values: list = [None] * n
-    partials: list = [None] * len(graph.edges)
+    partials: list = [None] * graph.n_edges
     flags: dict[int, tuple[str, ...]] = {}
-    table = PRIMITIVES
     i = 0
     with np.errstate(all="raise", under="ignore"):  # underflow to 0 is fine (exp(-800))
         while i < n:
-            i = _forward_from(i, nodes, in_edges, needs, values, partials, flags, bound, table)
+            i = _forward_from(i, graph, values, partials, flags, bound)
     # float arithmetic such as a*b overflows to inf without raising: find the first such node
     for i, v in enumerate(values):
         if type(v) is float:
@@ -221,23 +219,26 @@ def forward(graph: Graph, inputs: Mapping[str, Any]) -> Forward:
     return Forward(values, partials, flags)
 
 
-def _forward_from(start, nodes, in_edges, needs, values, partials, flags, bound, table) -> int:
+def _forward_from(start: int, graph: Graph, values: list, partials: list, flags: dict,
+                  bound: dict) -> int:
     """Run the forward loop from node ``start``; returns the next node to do (n when done)."""
+    ops, all_args, consts = graph.ops, graph.args, graph.consts
+    needs, offsets, table = graph.needs_grad, graph.edge_offset, PRIMITIVES
+    input_names = graph._names  # inputs are always named
     i = start
     stage = 0
     try:
-        for i in range(start, len(nodes)):
-            node = nodes[i]
-            op = node[2]
+        for i in range(start, len(ops)):
+            op = ops[i]
             if op == "input":
-                values[i] = bound[node[1]]
+                values[i] = bound[input_names[i]]
                 continue
             if op == "const":
-                v = node[4]
-                values[i] = v if type(v) is float else _as_value(node[1], v)
+                v = consts[i]
+                values[i] = v if type(v) is float else _as_value(graph.names[i], v)
                 continue
             row = table[op]
-            ia = node[3]  # unary and binary ops (nearly all nodes) skip building a list
+            ia = all_args[i]  # unary and binary ops (nearly all nodes) skip building a list
             args = ((values[ia[0]],) if len(ia) == 1 else (values[ia[0]], values[ia[1]])
                     if len(ia) == 2 else tuple([values[a] for a in ia]))
             stage = 0
@@ -245,34 +246,35 @@ def _forward_from(start, nodes, in_edges, needs, values, partials, flags, bound,
             values[i] = out
             stage = 1
             rules = row.partials
-            for pos, e in enumerate(in_edges[i]):
-                if needs[node[3][pos]]:
-                    partials[e] = rules[pos](args, out)
+            e = offsets[i]
+            for pos, a in enumerate(ia):
+                if needs[a]:
+                    partials[e + pos] = rules[pos](args, out)
             if row.kink is not None:
                 msg = row.kink(args)
                 if msg:
                     flags[i] = (*flags.get(i, ()), msg)
     except KeyError:
-        primitive(nodes[i].op)  # a missing rule: raises UnknownPrimitive naming it
+        primitive(ops[i])  # a missing rule: raises UnknownPrimitive naming it
         raise
     except _ERRORS as exc:
-        node = nodes[i]
+        node = graph.nodes[i]
         if stage == 0:
             _raise_domain(node, values, exc)
         # A partial is undefined here (e.g. √ at 0): record inf/nan and flag the step.
         row = table[node.op]
         args = tuple(values[a] for a in node.args)
-        for pos, e in enumerate(in_edges[i]):
-            if needs[node.args[pos]]:
+        for pos, a in enumerate(node.args):
+            if needs[a]:
                 try:
-                    partials[e] = row.partials[pos](args, values[i])
+                    partials[offsets[i] + pos] = row.partials[pos](args, values[i])
                 except _ERRORS:
-                    partials[e] = math.inf
+                    partials[offsets[i] + pos] = math.inf
         msg = row.kink(args) if row.kink else None
         flags[i] = (*flags.get(i, ()), msg or f"{node.op} has no finite derivative at "
                     f"{', '.join(_short(a) for a in args)}")
         return i + 1
-    return len(nodes)
+    return len(ops)
 
 
 def _short(v: Any) -> str:
@@ -311,35 +313,30 @@ def _raise_nonfinite(graph: Graph, i: int, values: list) -> None:
 
 @gc_paused()
 def reverse(graph: Graph, fwd: Forward) -> list:
-    """Adjoints ∂output/∂node for every node (``None`` where no gradient flows)."""
-    nodes, edges, out_edges, needs = graph.nodes, graph.edges, graph.out_edges, graph.needs_grad
+    """Adjoints ∂output/∂node for every node (``None`` where no gradient flows).
+
+    Nodes are visited in reverse topological order; when a node's adjoint is final it is
+    pushed along its in-edges (child adjoint × local partial) into its parents' sums. Each
+    parent's sum is therefore the sum over its out-edges, as the backward steps show it.
+    """
+    ops, all_args, needs, offsets = graph.ops, graph.args, graph.needs_grad, graph.edge_offset
     values, partials = fwd.values, fwd.partials
-    n = len(nodes)
-    adj: list = [None] * n
+    adj: list = [None] * len(ops)
     out = graph.output_index
     y = values[out]
     adj[out] = 1.0 if type(y) is float else np.ones_like(y)
-    scalar = all(type(values[i]) is float for i in range(n) if needs[i])
-    if scalar:
-        for i in range(out - 1, -1, -1):
-            if not needs[i]:
-                continue
-            total = None
-            for e in out_edges[i]:
-                g = adj[edges[e][4]]
-                if g is not None:
-                    total = g * partials[e] if total is None else total + g * partials[e]
-            adj[i] = total
-        return adj
-    for i in range(out - 1, -1, -1):
-        if not needs[i]:
+    scalar = all(type(values[i]) is float for i in range(out + 1) if needs[i])
+    for i in range(out, -1, -1):
+        g = adj[i]
+        if g is None or ops[i] == "input":
             continue
-        total = None
-        for e in out_edges[i]:
-            c = _vjp(graph, fwd, e, adj[edges[e][4]])
-            if c is not None:
-                total = c if total is None else total + c
-        adj[i] = total
+        e = offsets[i]
+        for pos, a in enumerate(all_args[i]):
+            if not needs[a]:
+                continue
+            c = g * partials[e + pos] if scalar else _vjp_at(graph, fwd, i, pos, g)
+            prev = adj[a]
+            adj[a] = c if prev is None else prev + c
     return adj
 
 
@@ -348,13 +345,20 @@ def _vjp(graph: Graph, fwd: Forward, e: int, g: Any) -> Any:
     if g is None:
         return None
     edge = graph.edges[e]
-    child = graph.nodes[edge.dst]
-    row = PRIMITIVES[child.op]
-    parent_value = fwd.values[edge.src]
+    return _vjp_at(graph, fwd, edge.dst, edge.pos, g)
+
+
+def _vjp_at(graph: Graph, fwd: Forward, i: int, pos: int, g: Any) -> Any:
+    """Contribution of argument ``pos`` of node ``i`` to that argument's adjoint."""
+    row = PRIMITIVES[graph.ops[i]]
+    child_args = graph.args[i]
     if row.vjp is not None:
-        args = tuple(fwd.values[a] for a in child.args)
-        return row.vjp(edge.pos, g, args, fwd.values[edge.dst])
-    return unbroadcast(g * fwd.partials[e], np.shape(parent_value))
+        args = tuple(fwd.values[a] for a in child_args)
+        return row.vjp(pos, g, args, fwd.values[i])
+    partial = fwd.partials[graph.edge_offset[i] + pos]
+    if type(g) is float and type(partial) is float:
+        return g * partial
+    return unbroadcast(g * partial, np.shape(fwd.values[child_args[pos]]))
 
 
 def _jvp(graph: Graph, fwd: Forward, e: int, t: Any) -> Any:
@@ -390,9 +394,9 @@ class Run:
         self.partials: list = fwd.partials
         self.flags: dict[int, tuple[str, ...]] = fwd.flags
         self.adjoints: list = reverse(graph, fwd)
-        nodes, needs = graph.nodes, graph.needs_grad
+        ops, needs = graph.ops, graph.needs_grad
         out = graph.output_index
-        fw_ids = [i for i in range(out + 1) if nodes[i].op not in ("input", "const")]
+        fw_ids = [i for i in range(out + 1) if ops[i] != "input" and ops[i] != "const"]
         bw_ids = [i for i in range(out, -1, -1) if needs[i]]
         self.steps: Sequence[Step] = _Steps([("forward", fw_ids), ("backward", bw_ids)],
                                             self._make_step)
@@ -514,15 +518,15 @@ class TangentRun:
 @gc_paused()
 def forward_mode(graph: Graph, fwd: Forward, wrt: str, direction: Any = None) -> list:
     """Tangent of every node with respect to input ``wrt`` (seed 1, or ``direction``)."""
-    nodes, edges, in_edges, needs = graph.nodes, graph.edges, graph.in_edges, graph.needs_grad
+    ops, all_args, needs, offsets = graph.ops, graph.args, graph.needs_grad, graph.edge_offset
     values, partials = fwd.values, fwd.partials
     w = graph.index(wrt)
-    tan: list = [None] * len(nodes)
-    scalar = all(type(values[i]) is float for i in range(len(nodes)) if needs[i])
-    for i, node in enumerate(nodes):
+    tan: list = [None] * len(ops)
+    scalar = all(type(values[i]) is float for i in range(len(ops)) if needs[i])
+    for i in range(len(ops)):
         if not needs[i]:
             continue
-        if node.op == "input":
+        if ops[i] == "input":
             if i == w:
                 tan[i] = (1.0 if type(values[i]) is float else np.ones_like(values[i])) \
                     if direction is None else _as_value(wrt, direction)
@@ -530,11 +534,12 @@ def forward_mode(graph: Graph, fwd: Forward, wrt: str, direction: Any = None) ->
                 tan[i] = 0.0 if type(values[i]) is float else np.zeros_like(values[i])
             continue
         total = None
-        for e in in_edges[i]:
-            t = tan[edges[e][3]]
+        e = offsets[i]
+        for pos, a in enumerate(all_args[i]):
+            t = tan[a]
             if t is None:
                 continue
-            c = partials[e] * t if scalar else _jvp(graph, fwd, e, t)
+            c = partials[e + pos] * t if scalar else _jvp(graph, fwd, e + pos, t)
             total = c if total is None else total + c
         tan[i] = total
     return tan
