@@ -18,6 +18,7 @@ autodiff_viz.core.build.ParseError: line 1, column 1: '2x' is not valid: did you
 from __future__ import annotations
 
 import ast
+import builtins
 import inspect
 import keyword
 import math
@@ -299,6 +300,11 @@ def _where(node: ast.AST) -> tuple[int | None, int | None]:
     return getattr(node, "lineno", None), (getattr(node, "col_offset", -1) + 1) or None
 
 
+def _could_be_a_variable(name: str) -> bool:
+    """Whether ``name(...)`` may be a missing ``*`` (``k(x+1)``), not a Python call (``exec``)."""
+    return not name.startswith("_") and name not in vars(builtins) and not keyword.iskeyword(name)
+
+
 class _Reader:
     """Turns a parsed, whitelisted AST into graph nodes (iteratively: no recursion)."""
 
@@ -425,8 +431,10 @@ class _Reader:
             if hint:
                 raise self._err(f, f"unknown function {f.id!r}: did you mean {hint}(...)? "
                                 f"Supported: {', '.join(sorted(FUNCTIONS))}")
-            if len(node.args) == 1:
-                inner = ast.get_source_segment(self.src, node.args[0]) or "..."
+            arg = node.args[0] if len(node.args) == 1 else None
+            if (arg is not None and _could_be_a_variable(f.id)
+                    and not (isinstance(arg, ast.Constant) and isinstance(arg.value, str))):
+                inner = ast.get_source_segment(self.src, arg) or "..."
                 raise self._err(f, f"{f.id!r} is a variable, not a function: did you mean "
                                 f"{f.id}*({inner})? Supported functions: "
                                 f"{', '.join(sorted(FUNCTIONS))}")
