@@ -444,3 +444,15 @@ def test_shape_errors_are_clear():
     run = adv.graph(lambda x: adv.sum(adv.tanh(x), axis=1)).evaluate(x=0.5)
     assert run.value == pytest.approx(np.tanh(0.5))
     assert run.grad["x"] == pytest.approx(1 - np.tanh(0.5) ** 2)
+
+
+def test_paths_view_refuses_array_graphs_with_a_clear_message():
+    import numpy as np
+    import pytest
+
+    import autodiff_viz as adv
+
+    g = adv.graph(lambda W, X: adv.sum(adv.tanh(X @ W)))
+    run = g.evaluate(W=np.ones((2, 2)), X=np.ones((3, 2)))
+    with pytest.raises(ValueError, match="scalar graphs"):
+        run.paths("W")
