@@ -733,8 +733,10 @@ def _width(s: str) -> int:
     return sum(0 if unicodedata.combining(ch) else 1 for ch in s)
 
 
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    widths = [max(_width(r[k]) for r in [head, *rows]) for k in range(len(head))]
+def _table(head: list[str], rows: list[list[str]], cap: int = 72) -> str:
+    # Columns are at most ``cap`` wide: one long sum (a node with many out-edges) overflows
+    # its own row instead of padding every row, so the table grows linearly with the graph.
+    widths = [min(cap, max(_width(r[k]) for r in [head, *rows])) for k in range(len(head))]
 
     def line(r: list[str]) -> str:
         return "  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
