@@ -41,8 +41,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+# LAB_ARGS: extra options for JupyterLab, e.g. LAB_ARGS="--no-browser --port=8899".
+LAB_ARGS ?=
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/01_backprop_by_hand.ipynb
+	$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = "0" ] && echo --allow-root) $(LAB_ARGS) \
+	  notebooks/01_backprop_by_hand.ipynb
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
