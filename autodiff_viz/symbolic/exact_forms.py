@@ -105,6 +105,8 @@ def _rule(op: str) -> tuple[tuple[sp.Dummy, ...], sp.Expr, tuple[sp.Expr, ...]]:
     args = tuple(sp.Dummy(f"a{k}", real=True) for k in range(row.arity))
     value = row.sympy(sp, *args)
     parts = tuple(_fix_heaviside(sp.diff(value, a)) for a in args)
+    if op == "pow":  # b·a^b/a is nan at a = 0; b·a^(b−1), like the engine, is not
+        parts = (sp.powsimp(parts[0]),) + parts[1:]
     return args, value, parts
 
 

@@ -481,3 +481,13 @@ def test_package_loads_the_answer_checker_lazily():
     assert fb.correct
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         sym.nonsense  # noqa: B018
+
+
+@pytest.mark.parametrize("text", ["x**3", "x**2", "x*exp(-x**2)"])
+def test_power_rule_at_zero_base_verifies(text):
+    # oracle: sympy's derivative of the same expression, evaluated at 0
+    x = sp.Symbol("x", real=True)
+    ref = sp.diff({"x**3": x**3, "x**2": x**2, "x*exp(-x**2)": x * sp.exp(-x**2)}[text], x)
+    run = adv.graph(text).evaluate(x=0.0)
+    assert run.verify().ok
+    assert exact(run).grad["x"] == ref.subs(x, 0)
