@@ -228,6 +228,8 @@ _SUBST = [("^", "**"), ("·", "*"), ("×", "*"), ("−", "-"), ("÷", "/"), ("²
 def _normalise(text: str) -> str:
     for a, b in _SUBST:
         text = text.replace(a, b)
+    # √x and √2 take one name or number (√x + 1 = sqrt(x) + 1); √(...) is a call
+    text = re.sub(r"√\s*((?>[^\W\d]\w*|\d+(?:\.\d*)?))(?!\s*\()", r"sqrt(\1)", text)
     return text.replace("√", "sqrt")
 
 

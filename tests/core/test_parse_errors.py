@@ -94,6 +94,18 @@ def test_unicode_operators_are_accepted():
     assert run.value == pytest.approx(2 * 2 - 16 / 2)
 
 
+@pytest.mark.parametrize("text, at, expect", [
+    ("x² + √x", 4.0, 16 + 2),
+    ("√x + 1", 9.0, 3 + 1),
+    ("√2*x", 3.0, math.sqrt(2) * 3),
+    ("√x1*x1", 4.0, 2 * 4),
+])
+def test_root_sign_without_brackets_takes_the_next_name(text, at, expect):
+    g = adv.graph(text)
+    assert list(g.inputs) == (["x1"] if "x1" in text else ["x"])   # no input named sqrtx
+    assert g.evaluate(**{g.inputs[0]: at}).value == pytest.approx(expect)
+
+
 @pytest.mark.parametrize("text, words", [
     ("sqrt(x", ["unbalanced", "1 '('", "0 ')'"]),
     ("log(x))", ["unbalanced"]),
