@@ -149,8 +149,8 @@ class Parsed:
     def read_as(self) -> str:
         """Plain-text form of the expression as read."""
         if isinstance(self.expr, tuple):
-            return "(" + ", ".join(sympy.sstr(e) for e in self.expr) + ")"
-        return sympy.sstr(self.expr)
+            return "(" + ", ".join(sympy.sstr(e, full_prec=False) for e in self.expr) + ")"
+        return sympy.sstr(self.expr, full_prec=False)
 
     @property
     def sig_figs(self) -> int | None:

@@ -345,3 +345,10 @@ def test_validate_never_raises_on_odd_types():
     assert not validate(None).ok
     assert not validate(["x"]).ok
     assert validate(0.5, ()).ok
+
+
+@pytest.mark.parametrize("text", ["0.3373", "0.5", "123456.789"])
+def test_read_as_shows_decimals_as_typed_without_padding_zeros(text):
+    assert parse(text, ("b",)).read_as == text
+    fb = adv.check(text, "1/(2*sqrt(b))", variables=("b",))
+    assert f"your answer {text} gives" in fb.message
