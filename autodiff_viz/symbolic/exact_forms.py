@@ -81,9 +81,9 @@ def exact_number(v: Any) -> sp.Expr:
     if v == math.e:
         return sp.E
     small = Fraction(v).limit_denominator(10 ** 6)
-    if float(small) == v:
+    if float(small) == v and (small.denominator != 1 or abs(v) < 2.0 ** 53):
         return sp.Rational(small.numerator, small.denominator)
-    return sp.Rational(repr(v))
+    return sp.Rational(repr(v))  # the shortest decimal: 1e300 is 10**300, not 2**996·k
 
 
 def _fix_heaviside(e: sp.Expr) -> sp.Expr:

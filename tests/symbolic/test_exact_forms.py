@@ -181,6 +181,12 @@ def test_exact_number(value, expected):
     assert exact_number(value) == expected
 
 
+@pytest.mark.parametrize("value, expected", [
+    (1e300, sp.Integer(10) ** 300), (-1e23, -sp.Integer(10) ** 23), (2.0 ** 52, 2 ** 52)])
+def test_exact_number_of_a_huge_float_is_the_decimal_typed(value, expected):
+    assert exact_number(value) == expected and float(expected) == value
+
+
 def test_exact_number_of_an_awkward_float_rounds_back_to_it():
     v = 0.123456789012345
     assert float(exact_number(v)) == v
