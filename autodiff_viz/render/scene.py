@@ -140,7 +140,10 @@ class Texts:
     def _sym(self, expr: Any) -> str:
         from ..symbolic import unicode_of
 
-        text = truncate(unicode_of(expr))
+        text = unicode_of(expr)
+        if getattr(expr, "is_Rational", False) and len(text) > 16:  # 10**300: show 1e+300
+            text = number(float(expr), self.digits)
+        text = truncate(text)
         return skeleton(text) if self.layout else text
 
     def _value_part(self, v: Any, expr: Any) -> str:

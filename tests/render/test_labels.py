@@ -198,3 +198,13 @@ def test_long_sums_wrap_and_add_up_to_the_derivative():
     total = sum(float(a) * float(b) for a, b in (t.split("·") for t in terms))
     central = (f(x + h, y) - f(x - h, y)) / (2 * h)
     assert total == pytest.approx(central, rel=2e-3)  # terms are shown to 4 digits
+
+
+@pytest.mark.parametrize("labels", ["symbolic", "both"])
+def test_huge_and_tiny_constants_are_not_written_out_digit_by_digit(labels):
+    run = adv.graph("1e300*x + 1e-300*y").evaluate(x=1.5, y=2.0)
+    sc = scene(run, labels=labels)
+    assert "∂f/∂x = 1e+300" in lines_of(sc, "x")     # the value as typed, not 1000…0
+    assert "∂f/∂y = 1e−300" in lines_of(sc, "y")
+    assert f"f = {1.5e300:.4g}" in lines_of(sc, "f")
+    assert all(len(line) < 40 for n in sc.nodes for line in n.lines)
