@@ -430,9 +430,14 @@ class _Reader:
             raise self._err(node, "starred arguments are not allowed")
         if f.id not in FUNCTIONS:
             hint = suggest(f.id)
-            if hint:
+            if hint in FUNCTIONS:  # not an array-only primitive such as sum (no text form)
                 raise self._err(f, f"unknown function {f.id!r}: did you mean {hint}(...)? "
                                 f"Supported: {', '.join(sorted(FUNCTIONS))}")
+            if f.id in PRIMITIVES and f.id not in ("add", "sub", "mul", "div", "neg", "pow"):
+                raise self._err(f, f"{f.id}() is an array operation with no text form: build "
+                                "the graph from a Python function instead, e.g. adv.graph("
+                                "lambda X: adv.mean(adv.square(X))). Supported in text: "
+                                f"{', '.join(sorted(FUNCTIONS))}")
             arg = node.args[0] if len(node.args) == 1 else None
             if (arg is not None and _could_be_a_variable(f.id)
                     and not (isinstance(arg, ast.Constant) and isinstance(arg.value, str))):
@@ -508,8 +513,8 @@ def _op_symbol(op: ast.AST) -> str:
 
 def _not_allowed(node: ast.AST) -> str:
     what = {ast.Attribute: "attribute access (a.b)", ast.Subscript: "indexing (a[i])",
-            ast.Lambda: "lambda", ast.Compare: "comparisons", ast.BoolOp: "and/or",
-            ast.IfExp: "if-else expressions", ast.List: "lists", ast.Tuple: "tuples",
+            ast.Lambda: "lambda", ast.Compare: "a comparison", ast.BoolOp: "and/or",
+            ast.IfExp: "an if-else expression", ast.List: "lists", ast.Tuple: "tuples",
             ast.Dict: "dictionaries", ast.Set: "sets", ast.JoinedStr: "f-strings",
             ast.ListComp: "comprehensions", ast.GeneratorExp: "generators",
             ast.Starred: "starred expressions", ast.NamedExpr: "the := operator",
