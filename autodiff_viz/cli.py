@@ -56,7 +56,12 @@ def _run(args: argparse.Namespace):
     if text == "-":
         text = sys.stdin.read()
     g = adv.graph(text)
-    return g.evaluate(**parse_at(args.at or ""))
+    try:
+        return g.evaluate(**parse_at(args.at or ""))
+    except adv.InputError as exc:  # the hint should be CLI syntax, not evaluate(x=1.0)
+        msg, sep, _ = str(exc).partition(" e.g. evaluate(")
+        at = ",".join(f"{n}=1.0" for n in g.inputs)
+        raise adv.InputError(msg + (f" e.g. --at {at}" if sep else "")) from None
 
 
 def _number(v: Any) -> Any:

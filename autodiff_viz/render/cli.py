@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.build import from_text
-from ..core.passes import Run, Step, evaluate
+from ..core.passes import InputError, Run, Step, evaluate
 from .errors import RenderError
 
 __all__ = ["register", "parse_step", "parse_view", "cmd_render", "cmd_html"]
@@ -97,7 +97,13 @@ def _parse_at(text: str) -> dict[str, float]:
 
 def _run(args: argparse.Namespace) -> Run:
     text = sys.stdin.read() if args.expr == "-" else args.expr
-    return evaluate(from_text(text), _parse_at(args.at))
+    graph = from_text(text)
+    try:
+        return evaluate(graph, _parse_at(args.at))
+    except InputError as exc:  # the hint should be CLI syntax, not evaluate(x=1.0)
+        msg, sep, _ = str(exc).partition(" e.g. evaluate(")
+        at = ",".join(f"{n}=1.0" for n in graph.inputs)
+        raise InputError(msg + (f" e.g. --at {at}" if sep else "")) from None
 
 
 def cmd_render(args: argparse.Namespace) -> int:
