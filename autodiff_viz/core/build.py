@@ -604,7 +604,9 @@ class Traced:
     __hash__ = object.__hash__
 
     def __float__(self):
-        self._refuse("float()")
+        raise TracingError("float() of a traced value: math.log, math.exp, math.sqrt, ... and "
+                           "float(x) need a number, but adv.graph(fn) runs fn on placeholders. "
+                           "Use adv.log, adv.exp, adv.sqrt, ... instead")
 
     def __int__(self):
         self._refuse("int()")
@@ -671,7 +673,13 @@ def from_function(fn: Callable[..., Any]) -> Graph:
         raise TracingError("the function has no parameters, so the graph has no inputs")
     b = Builder(set(names))
     placeholders = [Traced(b, b.input(n)) for n in names]
-    result = fn(*placeholders)
+    try:
+        result = fn(*placeholders)
+    except TypeError as exc:
+        if "ufunc" not in str(exc):
+            raise
+        raise TracingError("numpy functions such as np.exp or np.log cannot be traced: use "
+                           "adv.exp, adv.log, adv.sqrt, ... instead") from None
     if not isinstance(result, Traced):
         raise TracingError(f"the function returned {type(result).__name__}, not a traced "
                            "value: it must compute its result from its inputs with "

@@ -12,6 +12,7 @@ import math
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import autodiff_viz as adv
@@ -389,7 +390,6 @@ def _loop_until(x):
     (lambda x: x * 2 if x else x, "if/while/and/or"),
     (lambda x, y: x * 2 if x == y else y, "=="),
     (lambda x: max(x, 1.0) * 2, "<"),
-    (lambda x: math.log(x), "float()"),
     (lambda x: [1.0, 2.0][x] * x, "index"),
     (lambda x: x and x * 2, "if/while/and/or"),
 ])
@@ -403,6 +403,9 @@ def test_control_flow_raises_a_clear_tracing_error(fn, what):
 
 @pytest.mark.parametrize("fn, words", [
     (lambda x: 3.0, ["returned float", "adv.log"]),
+    (lambda x: math.log(x) * x, ["math.log", "adv.log"]),
+    (lambda x: float(x) + x, ["float()", "adv.log"]),
+    (lambda x: np.exp(x) * x, ["np.exp", "adv.exp"]),
     (lambda *xs: xs[0] * 2, ["*xs", "named parameter"]),
     (lambda: 2.0, ["no parameters"]),
     (lambda x: x, ["computes nothing"]),
