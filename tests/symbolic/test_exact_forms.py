@@ -497,3 +497,13 @@ def test_power_rule_at_zero_base_verifies(text):
     run = adv.graph(text).evaluate(x=0.0)
     assert run.verify().ok
     assert exact(run).grad["x"] == ref.subs(x, 0)
+
+
+@pytest.mark.parametrize("y", [2.0, 0.5, 3.0])
+def test_exponent_partial_at_zero_base_is_the_limit(y):
+    # oracle: sympy's one-sided limit of ∂(x^y)/∂y = x^y·log(x) as x → 0+
+    xs, ys = sp.symbols("x y", positive=True)
+    ref = sp.limit(sp.diff(xs ** ys, ys).subs(ys, sp.nsimplify(y)), xs, 0, "+")
+    run = adv.graph("x**y").evaluate(x=0.0, y=y)
+    assert exact(run).grad["y"] == ref == 0
+    assert run.verify().ok
