@@ -149,6 +149,10 @@ def _exact(run: Run) -> Any:
 
 def _number(expr: Any, check: float) -> Any:
     """The exact form, cross-checked against the engine's float (a loud error if they differ)."""
+    if not math.isfinite(check) or not expr.is_finite or expr.is_real is False:
+        raise ValueError(f"the right answer at this point is not a finite number (the engine "
+                         f"gives {check!r}, e.g. the slope of √ at 0), so it cannot be "
+                         "asked: choose another point with at=...")
     v = float(expr)
     if not math.isclose(v, check, rel_tol=1e-9, abs_tol=1e-12):
         raise RuntimeError(f"exact form {expr} = {v!r} disagrees with the engine's {check!r}")

@@ -272,3 +272,16 @@ def test_exercise_check_never_raises_on_random_text():
         assert isinstance(fb.correct, bool) and fb.message
 
     run()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: adv.exercises.gradient("sqrt(x)*y", wrt="x", at={"x": 0.0, "y": 1.0}),
+    lambda: adv.exercises.gradient("sqrt(x)*y", wrt=None, at={"x": 0.0, "y": 1.0}),
+    lambda: adv.exercises.adjoint("sqrt(x)*y", node="x", at={"x": 0.0, "y": 1.0}),
+])
+def test_an_infinite_answer_is_refused_with_a_clear_message(make):
+    # oracle: d√x/dx = 1/(2√x) has no finite value at x = 0
+    x = sympy.Symbol("x", positive=True)
+    assert sympy.limit(sympy.diff(sympy.sqrt(x), x), x, 0, "+") == sympy.oo
+    with pytest.raises(ValueError, match="not a finite number.*choose another point"):
+        make()
