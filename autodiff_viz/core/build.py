@@ -228,9 +228,36 @@ _SUBST = [("^", "**"), ("·", "*"), ("×", "*"), ("−", "-"), ("÷", "/"), ("²
 def _normalise(text: str) -> str:
     for a, b in _SUBST:
         text = text.replace(a, b)
-    # √x and √2 take one name or number (√x + 1 = sqrt(x) + 1); √(...) is a call
-    text = re.sub(r"√\s*((?>[^\W\d]\w*|\d+(?:\.\d*)?))(?!\s*\()", r"sqrt(\1)", text)
-    return text.replace("√", "sqrt")
+    return _root_sign(text)
+
+
+_ROOT_ARG = re.compile(r"\s*((?>[^\W\d]\w*|\d+(?:\.\d*)?))(\s*\()?")
+
+
+def _root_sign(text: str) -> str:
+    """√ takes the next name, number or call: √x + 1 → sqrt(x) + 1, √log(x) → sqrt(log(x)).
+
+    >>> _root_sign("√x + √2*√log(x*y) + √(x)")
+    'sqrt(x) + sqrt(2)*sqrt(log(x*y)) + sqrt(x)'
+    """
+    out, k = [], 0
+    while (j := text.find("√", k)) >= 0:
+        out.append(text[k:j] + "sqrt")
+        k = j + 1
+        m = _ROOT_ARG.match(text, k)
+        if m is None:
+            continue                       # √(...): already a call
+        end = m.end()
+        if m.group(2):                     # √f(...): wrap the whole call
+            depth = 1
+            while end < len(text) and depth:
+                depth += {"(": 1, ")": -1}.get(text[end], 0)
+                end += 1
+            if depth:
+                continue                   # unbalanced: leave it to the parser's message
+        out.append("(" + text[m.start(1):end] + ")")
+        k = end
+    return "".join(out) + text[k:]
 
 
 def _looks_like_program(text: str) -> bool:

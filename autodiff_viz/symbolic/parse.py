@@ -31,6 +31,7 @@ from typing import Any
 
 import sympy
 
+from ..core.build import _root_sign
 from ..core.primitives import FUNCTIONS, PRIMITIVES
 
 __all__ = ["AnswerError", "Limits", "LIMITS", "Parsed", "Validation", "parse", "parse_expression",
@@ -262,7 +263,7 @@ def parse(text: Any, variables: Sequence[str] = ("x", "y"), *, vector: bool = Fa
                           "or a number such as 0.8915")
     for a, b in _SUBST:
         src = src.replace(a, b)
-    src = re.sub(r"√\s*([A-Za-z]\w*|\d+(?:\.\d*)?)", r"sqrt(\1)", src).replace("√", "sqrt")
+    src = _root_sign(src)
     _check_chars(src)
     src = _check_equals(src)
     _check_brackets(src, limits)

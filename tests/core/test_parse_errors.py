@@ -100,6 +100,8 @@ def test_unicode_operators_are_accepted():
     ("√x + 1", 9.0, 3 + 1),
     ("√2*x", 3.0, math.sqrt(2) * 3),
     ("√x1*x1", 4.0, 2 * 4),
+    ("√log(x)*x", math.e ** 4, 2 * math.e ** 4),
+    ("√ log (x*x)", math.e, math.sqrt(2)),
 ])
 def test_root_sign_without_brackets_takes_the_next_name(text, at, expect):
     g = adv.graph(text)

@@ -352,3 +352,9 @@ def test_read_as_shows_decimals_as_typed_without_padding_zeros(text):
     assert parse(text, ("b",)).read_as == text
     fb = adv.check(text, "1/(2*sqrt(b))", variables=("b",))
     assert f"your answer {text} gives" in fb.message
+
+
+@pytest.mark.parametrize("text", ["√log(b)", "√ log (b)", "√(log(b))"])
+def test_root_sign_takes_a_whole_call(text):
+    assert parse(text, ("b",)).expr == sympy.sqrt(sympy.log(sympy.Symbol("b")))
+
