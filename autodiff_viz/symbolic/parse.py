@@ -98,6 +98,8 @@ _CHAR_HINTS = {
     "@": "@ is not supported; use * for products",
     "&": "& is not supported", "~": "~ is not supported", "#": "comments are not allowed",
     "$": "type plain text such as sqrt(b)/2, not LaTeX",
+    "≈": "type just the number, e.g. 0.8915 rather than ≈0.8915",
+    "…": "type the digits you have, without the dots: e.g. 0.8915 rather than 0.8915…",
 }
 
 
@@ -265,6 +267,9 @@ def parse(text: Any, variables: Sequence[str] = ("x", "y"), *, vector: bool = Fa
         src = src.replace(a, b)
     src = _root_sign(src)
     _check_chars(src)
+    if "..." in src:
+        raise AnswerError("type the digits you have, without the dots: e.g. 0.8915 rather "
+                          "than 0.8915...", hint=src.replace("...", "") or None)
     src = _check_equals(src)
     _check_brackets(src, limits)
     variables = tuple(variables)

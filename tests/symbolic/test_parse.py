@@ -358,3 +358,8 @@ def test_read_as_shows_decimals_as_typed_without_padding_zeros(text):
 def test_root_sign_takes_a_whole_call(text):
     assert parse(text, ("b",)).expr == sympy.sqrt(sympy.log(sympy.Symbol("b")))
 
+
+@pytest.mark.parametrize("text", ["0.8915...", "0.8915…", "≈0.8915"])
+def test_dots_and_approx_sign_get_a_specific_hint(text):
+    fb = adv.check(text, "1/(3*sqrt(2*log(3))) + 2/3", variables=())
+    assert not fb.correct and "0.8915 rather than" in fb.message
