@@ -573,6 +573,8 @@ def _mp_node(e: sp.Basic, args: list[Any], digits: int) -> Any:
         return +mpmath.e
     if e in (sp.zoo, sp.oo):
         return mpmath.inf
+    if e is sp.nan:
+        return mpmath.nan
     if e == -sp.oo:
         return -mpmath.inf
     if e.is_Add:
@@ -631,6 +633,8 @@ def _compare(kind: str, item: str, numeric: Any, e: sp.Expr, rtol: float,
              atol: float) -> Check:
     value = approx(e)
     num = float(numeric)
+    if not isinstance(value, complex) and math.isnan(num) and math.isnan(value):
+        return Check(kind, item, numeric, e, value, 0.0, True)  # both undefined, e.g. 0·∞
     if isinstance(value, complex) or math.isnan(num) or math.isnan(value):
         return Check(kind, item, numeric, e, value, math.inf, False)
     if math.isinf(value) or math.isinf(num):   # e.g. the slope of √ at 0 (exact: zoo)

@@ -507,3 +507,14 @@ def test_exponent_partial_at_zero_base_is_the_limit(y):
     run = adv.graph("x**y").evaluate(x=0.0, y=y)
     assert exact(run).grad["y"] == ref == 0
     assert run.verify().ok
+
+
+def test_undefined_products_agree_when_both_sides_are_undefined():
+    # abs'(0)·√'(0) = 0·∞: sympy's own product of the two exact slopes is nan too
+    assert sp.Integer(0) * sp.zoo is sp.nan
+    run = adv.graph("abs(x)*sqrt(x)").evaluate(x=0.0)
+    assert math.isnan(run.grad["x"]) and math.isnan(approx(exact(run).grad["x"]))
+    assert run.verify().ok
+    tampered = adv.graph("abs(x)*sqrt(x)").evaluate(x=1.0)
+    tampered.adjoints[0] = float("nan")          # nan against a finite exact value: flagged
+    assert not verify(tampered).ok
