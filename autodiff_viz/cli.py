@@ -133,6 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # a file that cannot be read or written: say which, and why
+        where = f" {exc.filename!r}" if exc.filename else ""
+        print(f"autodiff-viz: error: cannot use{where}: {exc.strerror or exc} (check the path "
+              "and that its folder exists and is writable)", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 - every user error becomes a message, code 2
         name = type(exc).__name__
         print(f"autodiff-viz: error: {exc}" if name in _USER_ERRORS else
