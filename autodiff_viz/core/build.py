@@ -221,13 +221,14 @@ def _const_name(value: Any, taken: set[str], suffixes: dict[str, int]) -> str:
 # Text: expressions and programs
 # ----------------------------------------------------------------------------------------
 
-_SUBST = [("^", "**"), ("·", "*"), ("×", "*"), ("−", "-"), ("÷", "/"), ("²", "**2"),
-          ("³", "**3")]
+_SUBST = [("^", "**"), ("·", "*"), ("⋅", "*"), ("×", "*"), ("−", "-"), ("–", "-"), ("÷", "/"),
+          ("²", "**2"), ("³", "**3")]
 
 
 def _normalise(text: str) -> str:
     for a, b in _SUBST:
         text = text.replace(a, b)
+    text = re.sub(r"(?<!\w)σ(?=\s*\()", "sigmoid", text)  # σ(z), as the drawings write sigmoid
     return _root_sign(text)
 
 
@@ -352,7 +353,7 @@ class _Reader:
         body = tree.body
         if not body:
             raise ParseError("the text has no expression: type e.g. log(x)*y")
-        reserved = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        reserved = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - set(_CONSTANTS)
         b = Builder(reserved)
         env: dict[str, int] = {}
         assigned_at: dict[str, int] = {}

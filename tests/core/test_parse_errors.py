@@ -96,6 +96,18 @@ def test_unicode_operators_are_accepted():
 
 
 @pytest.mark.parametrize("text, at, expect", [
+    ("σ(x)*y", {"x": 0.0, "y": 3.0}, 0.5 * 3),        # the drawings write sigmoid as σ
+    ("x⋅y – 1", {"x": 2.0, "y": 3.0}, 2 * 3 - 1),     # dot operator and en dash, as in answers
+    ("π*x + pi", {"x": 2.0}, 3 * math.pi),
+])
+def test_symbols_the_drawings_use_can_be_typed_back(text, at, expect):
+    g = adv.graph(text)
+    assert sorted(g.inputs) == sorted(at)
+    assert g.evaluate(**at).value == pytest.approx(expect)
+    assert all("#" not in n.name for n in g.nodes)   # one π constant, not π#2
+
+
+@pytest.mark.parametrize("text, at, expect", [
     ("x² + √x", 4.0, 16 + 2),
     ("√x + 1", 9.0, 3 + 1),
     ("√2*x", 3.0, math.sqrt(2) * 3),
