@@ -352,9 +352,9 @@ class FillIn:
                 f"{self.graph.output.name}/∂node of every node",
                 "forward": "the value of every node", "all": "every value, local derivative "
                 "and adjoint"}.get(self.mode, "the numbered blanks")
-        return (f"Fill in {what}, at {at}. Type exact expressions such as 1/(2*sqrt(b)) "
-                f"evaluated at the point, or decimals with at least {self.min_sig_figs} "
-                "significant figures.")
+        return (f"Fill in {what}, at {at}. Type numbers: exact ones such as 1/(2*sqrt(2)) "
+                f"or log(3) (no variable names: put in the values), or decimals with at least "
+                f"{self.min_sig_figs} significant figures.")
 
     @property
     def widget(self) -> Any:

@@ -131,3 +131,13 @@ def test_fill_in_is_the_function_however_imported():
     assert adv.exercises.fill_in is mod.fill_in
     assert isinstance(adv.exercises.fill_in(SEED_PROGRAM), adv.exercises.FillIn)
     assert type(mod) is types.ModuleType  # a plain module: no callable-module trick
+
+
+def test_the_prompts_example_answers_are_valid_answers():
+    fi = adv.exercises.fill_in(SEED_PROGRAM, at={"x": 3, "y": 2})
+    examples = re.findall(r"such as ([^\s,]+)(?: or ([^\s,]+))?", fi.prompt)
+    examples = [e for pair in examples for e in pair if e]
+    assert examples
+    for example in examples:
+        for fb in fi.check({b.id: example for b in fi.blanks}).values():
+            assert not fb.message.startswith("Invalid answer"), (example, fb.message)
