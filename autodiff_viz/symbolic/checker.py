@@ -194,6 +194,8 @@ def _node_value(node: Any, results: dict[int, float], point: Mapping[str, float]
     if node.is_Pow:
         return _power(args[0], args[1])
     name = type(node).__name__
+    if name == "Heaviside" and len(args) == 2:  # Heaviside(t, H0): relu's slope, H0 at 0
+        return 1.0 if args[0] > 0 else 0.0 if args[0] < 0 else args[1]
     if name in _F1 and len(args) == 1:
         t = args[0]
         if name == "log" and t <= 0:

@@ -63,10 +63,13 @@ class Limits:
 LIMITS = Limits()
 
 # Functions an answer may call: the scalar rows of the primitives table, plus a few that
-# students write for derivatives (cosh, sinh) and aliases that are read with a note.
+# students write for derivatives (cosh, sinh, step, sgn) and aliases that are read with a note.
 _TABLE_FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs",
                     "square", "reciprocal")
-_EXTRA_FUNCTIONS = {"sinh": sympy.sinh, "cosh": sympy.cosh}
+_EXTRA_FUNCTIONS = {"sinh": sympy.sinh, "cosh": sympy.cosh,
+                    # relu's and abs's slopes as the drawings write them: step(x), sgn(x)
+                    "step": lambda t: sympy.Heaviside(t, 0), "sgn": sympy.sign,
+                    "sign": sympy.sign}
 ANSWER_FUNCTIONS: tuple[str, ...] = tuple(
     [f for f in _TABLE_FUNCTIONS if f in FUNCTIONS] + sorted(_EXTRA_FUNCTIONS))
 _ALIASES = {"ln": ("log", "ln is read as log, the natural logarithm"),

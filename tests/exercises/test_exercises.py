@@ -285,3 +285,18 @@ def test_an_infinite_answer_is_refused_with_a_clear_message(make):
     assert sympy.limit(sympy.diff(sympy.sqrt(x), x), x, 0, "+") == sympy.oo
     with pytest.raises(ValueError, match="not a finite number.*choose another point"):
         make()
+
+
+@pytest.mark.parametrize("op, answer", [("relu", "step(x)"), ("abs", "sgn(x)"),
+                                        ("abs", "sign(x)")])
+def test_local_derivative_of_a_kinked_node_accepts_the_drawings_notation(op, answer):
+    ex = adv.exercises.local_derivative(f"a = {op}(x)\nf = a*y", child="a", parent="x")
+    # oracle: sympy's derivative of Max(t, 0) / Abs(t) at the exercise's point
+    t = sympy.Symbol("t", real=True)
+    x = ex.run.inputs["x"]
+    slope = sympy.diff(sympy.Max(t, 0) if op == "relu" else sympy.Abs(t), t).subs(t, x)
+    assert float(slope) == float(sympy.Heaviside(x) if op == "relu" else sympy.sign(x))
+    fb = ex.check(answer)
+    assert fb.correct, fb.message
+    fb = ex.check("x")
+    assert not fb.correct and not fb.message.startswith("Invalid")
