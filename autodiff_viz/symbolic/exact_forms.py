@@ -392,6 +392,38 @@ class _LatexPrinter(LatexPrinter):
         return rf"\operatorname{{step}}\left({self._print(expr.args[0])}\right)"
 
 
+def _power_of_ten(p: int, q: int) -> str | None:
+    """``1.5*10³⁰⁰`` for a huge or tiny p/q that is a short decimal, else None.
+
+    >>> _power_of_ten(15 * 10 ** 299, 1), _power_of_ten(1, 10 ** 300), _power_of_ten(0, 1)
+    ('1.5*10³⁰⁰', '10⁻³⁰⁰', None)
+    """
+    if p == 0 or 10 ** -15 < abs(p) / q < 10 ** 15:
+        return None
+    k = 0
+    while q % 10 == 0:
+        q //= 10
+        k -= 1
+    for f in (2, 5):  # q = 2^a·5^b: a terminating decimal
+        while q % f == 0:
+            q //= f
+            p *= 10 // f
+            k -= 1
+    if q != 1:
+        return None
+    while p % 10 == 0:
+        p //= 10
+        k += 1
+    digits = str(abs(p))
+    if len(digits) > 17:  # more digits than a float holds: not a typed decimal
+        return None
+    k += len(digits) - 1
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    sign = "-" if p < 0 else ""
+    head = "" if mantissa == "1" else mantissa + "*"
+    return f"{sign}{head}10{str(k).translate(_SUPERSCRIPT)}"
+
+
 class _UnicodePrinter(StrPrinter):
     """One-line unicode: √, ·, superscript powers, π."""
 
@@ -437,6 +469,12 @@ class _UnicodePrinter(StrPrinter):
 
     def _factor(self, e: sp.Basic) -> str:
         return f"({self._print(e)})" if e.is_Add else self._print(e)
+
+    def _print_Integer(self, expr: Any) -> str:
+        return _power_of_ten(int(expr.p), 1) or super()._print_Integer(expr)
+
+    def _print_Rational(self, expr: Any) -> str:
+        return _power_of_ten(int(expr.p), int(expr.q)) or super()._print_Rational(expr)
 
     def _print_Pi(self, expr: Any) -> str:
         return "π"

@@ -187,6 +187,18 @@ def test_exact_number_of_a_huge_float_is_the_decimal_typed(value, expected):
     assert exact_number(value) == expected and float(expected) == value
 
 
+@pytest.mark.parametrize("value, text", [(1e300, "10³⁰⁰"), (1.5e300, "1.5·10³⁰⁰"),
+                                         (-2e-300, "-2·10⁻³⁰⁰"), (1e20, "10²⁰"),
+                                         (123456.0, "123456"), (0.25, "1/4"), (0.0, "0")])
+def test_huge_and_tiny_exact_numbers_print_as_powers_of_ten(value, text):
+    assert unicode_of(exact_number(value)) == text
+    mantissa, _, power = text.replace("⁻", "-").partition("10")
+    if power:   # oracle: the float written back from the printed form
+        sup = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+        m = float(mantissa.rstrip("·") or 1) if mantissa not in ("", "-") else float(mantissa + "1")
+        assert m * 10.0 ** int(power.translate(sup)) == pytest.approx(value)
+
+
 def test_exact_number_of_an_awkward_float_rounds_back_to_it():
     v = 0.123456789012345
     assert float(exact_number(v)) == v
