@@ -23,6 +23,7 @@ import inspect
 import keyword
 import math
 import re
+import warnings
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -282,13 +283,24 @@ def from_text(text: str) -> Graph:
     src = _normalise(text)
     program = _looks_like_program(src)
     try:
-        tree = ast.parse(src.strip() if not program else src, mode="exec")
+        tree = parse_quietly(src.strip() if not program else src, mode="exec")
     except SyntaxError as exc:
         raise _syntax_error(src, exc) from None
     except (RecursionError, MemoryError):
         raise ParseError("the expression is nested too deeply to read; split it into a "
                          "program with one assignment per line") from None
     return _Reader(src).program(tree, text)
+
+
+def parse_quietly(src: str, mode: str = "eval") -> ast.AST:
+    """``ast.parse`` without Python's SyntaxWarnings (``1if x``): user text gets our messages.
+
+    >>> type(parse_quietly("1if x else 2")).__name__
+    'Expression'
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return ast.parse(src, mode=mode)
 
 
 def _syntax_error(src: str, exc: SyntaxError) -> ParseError:

@@ -31,7 +31,7 @@ from typing import Any
 
 import sympy
 
-from ..core.build import _root_sign
+from ..core.build import _root_sign, parse_quietly
 from ..core.primitives import FUNCTIONS, PRIMITIVES
 
 __all__ = ["AnswerError", "Limits", "LIMITS", "Parsed", "Validation", "parse", "parse_expression",
@@ -281,7 +281,7 @@ def parse(text: Any, variables: Sequence[str] = ("x", "y"), *, vector: bool = Fa
         raise AnswerError(f"{src!r} has a comma: write decimals with a point, e.g. {fixed}",
                           hint=fixed)
     try:
-        tree = ast.parse(src, mode="eval")
+        tree = parse_quietly(src, mode="eval")
     except SyntaxError as exc:
         raise _syntax_error(src, exc, variables) from None
     except (RecursionError, MemoryError, ValueError, OverflowError):
@@ -718,7 +718,7 @@ class _Builder:
                 text = ast.unparse(alt_tree)
                 sub = _Builder(self.raw, text, self.variables, self.limits, self.any_names)
                 sub.symbols = self.symbols
-                expr = sub.expr(ast.parse(text, mode="eval").body)
+                expr = sub.expr(parse_quietly(text, mode="eval").body)
             except (AnswerError, SyntaxError, ValueError):
                 continue
             shown = self._show(text)

@@ -363,3 +363,19 @@ def test_root_sign_takes_a_whole_call(text):
 def test_dots_and_approx_sign_get_a_specific_hint(text):
     fb = adv.check(text, "1/(3*sqrt(2*log(3))) + 2/3", variables=())
     assert not fb.correct and "0.8915 rather than" in fb.message
+
+
+def test_python_syntax_warnings_do_not_leak_to_the_student():
+    import warnings
+
+    import autodiff_viz as adv
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        fb = adv.check("1if b else 2", "1/(2*sqrt(b))", variables=("b",))
+        assert fb.correct is False and fb.message
+        try:
+            adv.graph("1if x else 2")
+        except adv.ParseError as exc:
+            assert str(exc)
+    assert not [w for w in seen if issubclass(w.category, SyntaxWarning)]
