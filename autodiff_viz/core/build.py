@@ -387,7 +387,8 @@ class _Reader:
                     raise self._err(stmt, f"{name!r} is used on line {used_as_input[name]} "
                                     f"before it is assigned on line {stmt.lineno}; move the "
                                     "assignment up")
-                if isinstance(stmt.value, ast.Name) and stmt.value.id in env:
+                if isinstance(stmt.value, ast.Name) and stmt.value.id not in _CONSTANTS:
+                    # a node is an operation: `a = x` would silently be the same node as x
                     raise self._err(stmt, f"{name} = {stmt.value.id} only renames "
                                     f"{stmt.value.id}; use {stmt.value.id} directly")
                 idx = self.expr(stmt.value, b, env, used_as_input, name)

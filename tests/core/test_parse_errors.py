@@ -437,3 +437,9 @@ def test_mixing_two_traces_is_an_error():
     adv.graph(lambda x: saved.append(x) or adv.log(x))
     with pytest.raises(TracingError, match="another adv.graph"):
         adv.graph(lambda y: y * saved[0])
+
+
+@pytest.mark.parametrize("program", ["a = x\nf = a*y", "a = log(x)\nb = a\nf = b*y"])
+def test_a_line_that_only_renames_is_refused(program):
+    err = parse_error(program)
+    assert "only renames" in str(err) and "directly" in str(err)
