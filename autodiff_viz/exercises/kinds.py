@@ -23,11 +23,12 @@ from typing import Any
 
 import sympy
 
-from ..core.build import from_function, from_text
+from ..core.build import from_text
 from ..core.graph import Graph
 from ..core.passes import Run, evaluate
 from ..core.primitives import PRIMITIVES
 from ..symbolic.checker import Mistake
+from ..symbolic.sources import as_graph as _as_graph
 from .base import Exercise
 from .mistakes import Candidate, derivative_candidates, separate, value_candidates
 from .variants import default_point, family_member, pick, random_point
@@ -47,18 +48,7 @@ def as_graph(source: Any) -> Graph:
     """
     if source is None:
         return from_text(SEED_PROGRAM)
-    if isinstance(source, Graph):
-        return source
-    if isinstance(source, str):
-        return from_text(source)
-    if type(source).__module__.startswith("sympy"):
-        from ..symbolic.from_sympy import from_sympy
-
-        return from_sympy(source)
-    if callable(source):
-        return from_function(source)
-    raise TypeError(f"an exercise needs a graph, expression or program text, a sympy "
-                    f"expression or a function; got {type(source).__name__}")
+    return _as_graph(source, what="an exercise")
 
 
 def _choose(source: Any, at: Mapping[str, float] | None, seed: Any, salt: str,

@@ -25,9 +25,10 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from ..core import Graph, evaluate, from_function, from_text
+from ..core import Graph, evaluate
 from ..core.passes import DomainError, InputError
 from ..render.explain import Explanation
+from ..symbolic.sources import as_graph as _as_graph
 from ._frames import LABELS, explanations, frames
 
 __all__ = ["Stepper", "MODES", "as_graph"]
@@ -55,20 +56,7 @@ def as_graph(source: Any) -> Graph:
     >>> as_graph("log(x)*y").inputs
     ('x', 'y')
     """
-    if isinstance(source, Graph):
-        return source
-    if hasattr(source, "graph") and isinstance(source.graph, Graph):
-        return source.graph  # a Run
-    if isinstance(source, str):
-        return from_text(source)
-    if type(source).__module__.startswith("sympy"):
-        from ..symbolic import from_sympy
-
-        return from_sympy(source)
-    if callable(source):
-        return from_function(source)
-    raise TypeError(f"Stepper() takes expression or program text, a graph, a run, a sympy "
-                    f"expression or a Python function; got {type(source).__name__}")
+    return _as_graph(source, what="Stepper()")
 
 
 def _classes(widget: w.DOMWidget, *names: str) -> w.DOMWidget:
