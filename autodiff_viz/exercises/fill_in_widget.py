@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.passes import Run, evaluate
-from ..render.dot import GRAPH_ATTRS, GRAPH_NAME, PALETTE
+from ..render.dot import GRAPH_NAME, PALETTE, pinned_header
 from ..render.fmt import d, dot_quote, number
 from ..render.scene import BLANK
 from ..symbolic.checker import Feedback
@@ -267,14 +267,7 @@ class FillIn:
                 by_node.setdefault(b.index, []).append(b)
         show_adjoints = any(b.kind in ("partial", "adjoint") for b in self.blanks)
         out = g.output.name
-        body = list(GRAPH_ATTRS)
-        if lay is not None:
-            x0, y0, x1, y1 = lay.box()
-            body[0] = body[0][:-2] + f', bb="{lay.bb}"]\n'
-            body.append("\tnode [fixedsize=true]\n")
-            for name, x, y in (("anchor0", x0, y0), ("anchor1", x1, y1)):
-                body.append(f'\t{name} [shape=point, style=invis, width=0, height=0, '
-                            f'label="", pos="{x:g},{y:g}"]\n')
+        body = pinned_header(lay)
         for n in g.nodes:
             i = n.index
             mine = {b.kind: b for b in by_node.get(i, [])}

@@ -30,8 +30,8 @@ from functools import lru_cache
 from .fmt import dot_quote
 from .scene import BLANK, EdgeView, NodeView, Scene
 
-__all__ = ["PALETTE", "NODE_STYLES", "EDGE_STYLES", "Layout", "scene_lines", "layout_lines_dot",
-           "structure_lines", "GRAPH_ATTRS", "GRAPH_NAME"]
+__all__ = ["PALETTE", "NODE_STYLES", "EDGE_STYLES", "Layout", "scene_lines", "pinned_header",
+           "layout_lines_dot", "structure_lines", "GRAPH_ATTRS", "GRAPH_NAME"]
 
 GRAPH_NAME = "autodiff"
 
@@ -121,22 +121,30 @@ def layout_lines_dot(kinds: Sequence[tuple[str, bool]], lines: Sequence[tuple[st
     return body
 
 
-def scene_lines(scene: Scene, layout: Layout | None = None) -> list[str]:
-    """Body of the DOT graph of one scene; with ``layout``, every position is pinned.
+def pinned_header(layout: Layout | None) -> list[str]:
+    """The graph attributes, plus (with a layout) the pinned bounding box and corner anchors.
 
-    Pinned sources are meant for ``neato -n2``; without a layout the source is an ordinary
-    ``dot`` graph (used when Graphviz is missing: the source is still useful).
+    Invisible corner anchors keep the bounding box (and so the SVG viewBox) identical in
+    every frame drawn on the layout.
     """
     body = list(GRAPH_ATTRS)
     if layout is not None:
         x0, y0, x1, y1 = layout.box()
         body[0] = body[0][:-2] + f', bb="{layout.bb}"]\n'
         body.append('\tnode [fixedsize=true]\n')
-        # Invisible corner anchors keep the bounding box (and so the SVG viewBox) identical
-        # in every frame.
         for name, x, y in (("anchor0", x0, y0), ("anchor1", x1, y1)):
             body.append(f'\t{name} [id="{name}", shape=point, style=invis, width=0, height=0, '
                         f'label="", pos="{x:g},{y:g}"]\n')
+    return body
+
+
+def scene_lines(scene: Scene, layout: Layout | None = None) -> list[str]:
+    """Body of the DOT graph of one scene; with ``layout``, every position is pinned.
+
+    Pinned sources are meant for ``neato -n2``; without a layout the source is an ordinary
+    ``dot`` graph (used when Graphviz is missing: the source is still useful).
+    """
+    body = pinned_header(layout)
     for node in scene.nodes:
         placed = layout.nodes[node.index] if layout is not None else None
         body.append(_scene_node(node, placed))
