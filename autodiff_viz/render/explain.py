@@ -26,6 +26,7 @@ import numpy as np
 
 from ..core.graph import Graph
 from ..core.passes import Step
+from .fmt import number
 
 __all__ = ["Explanation", "explain", "explain_all", "partial_formula", "fmt"]
 
@@ -84,17 +85,7 @@ def fmt(v: Any) -> str:
         return "—"
     if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
         v = float(v)
-        if math.isnan(v):
-            return "undefined"
-        if math.isinf(v):
-            return "∞" if v > 0 else "−∞"
-        if v.is_integer() and abs(v) < 1e6:
-            s = str(int(v))
-        else:
-            s = f"{v:.4g}"
-            if float(s) != v and 1e-4 <= abs(v) < 1e6:
-                s = f"{v:#.4g}"  # rounded: keep the 4th digit visible (3.680, not 3.68)
-        return s.replace("-", "−")
+        return "undefined" if math.isnan(v) else number(v)
     arr = np.asarray(v, dtype=float)
     if arr.ndim == 0:
         return fmt(float(arr))
