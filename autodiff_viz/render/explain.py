@@ -7,7 +7,7 @@ of it) into an :class:`Explanation`. The stepper widget and the HTML export both
 >>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"), {"x": 3, "y": 2})
 >>> e = explain(run, 2)
 >>> e.title
-'Forward pass — step 3 of 4: c = √b'
+'Forward pass, step 3 of 4 (3/10): c = √b'
 >>> e.text
 'c = √b = √(2·log(3)) ≈ 1.482; ∂c/∂b = 1/(2√b) ≈ 0.3373'
 >>> print(explain(run, 6).text.replace(" (", "\\n(").replace("; ", "\\n"))
@@ -253,26 +253,27 @@ def explain_all(run: Any, view: Any = None, *, exact: bool = True) -> list[Expla
 
     >>> from autodiff_viz.core import evaluate, from_text
     >>> run = evaluate(from_text("log(x)*y"), {"x": 1, "y": 5})
-    >>> [e.title.split(" — ")[0] for e in explain_all(run)]
+    >>> [e.title.split(", step")[0] for e in explain_all(run)]
     ['Forward pass', 'Forward pass', 'Backward pass', 'Backward pass', 'Backward pass', \
 'Backward pass']
     """
     return [explain(run, k, view, exact=exact) for k in range(len((view or run).steps))]
 
 
-def _position(steps: Sequence[Step], step: Step) -> tuple[int, int]:
-    """(1-based number of ``step`` within its phase, number of steps in that phase)."""
+def _position(steps: Sequence[Step], step: Step) -> tuple[int, int, str]:
+    """(1-based number of ``step`` within its phase, number of steps in that phase, and the
+    overall position ``(7/10)``), so titles, sliders and counters number steps alike."""
     same = [s.index for s in steps if s.phase == step.phase]
-    return same.index(step.index) + 1, len(same)
+    return same.index(step.index) + 1, len(same), f"({step.index + 1}/{len(steps)})"
 
 
 def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step,
              exact: bool) -> Explanation:
-    k, total = _position(steps, step)
+    k, total, at = _position(steps, step)
     name = step.node
     node = g.node(name)
     formula = g.formula(node)
-    title = f"Forward pass — step {k} of {total}: {name} = {formula}"
+    title = f"Forward pass, step {k} of {total} {at}: {name} = {formula}"
     ex = _exact_text(run, "value", name, exact)
     if ex is not None:
         text = f"{name} = {formula} = {ex[0]} {_eq(step.value)} {fmt(step.value)}"
@@ -307,9 +308,9 @@ def _scalar(v: Any) -> bool:
 
 def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step,
               exact: bool) -> Explanation:
-    k, total = _position(steps, step)
+    k, total, at = _position(steps, step)
     name, out = step.node, g.output.name
-    title = f"Backward pass — step {k} of {total}: {_d(out, name)}"
+    title = f"Backward pass, step {k} of {total} {at}: {_d(out, name)}"
     lhs, tlhs = _d(out, name), _tex_d(out, name)
     if name == out:
         text = f"{lhs} = 1: the seed (the output changes one-for-one with itself)"
@@ -347,9 +348,9 @@ def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step,
 
 
 def _tangent(g: Graph, steps: Sequence[Step], step: Step) -> Explanation:
-    k, total = _position(steps, step)
+    k, total, at = _position(steps, step)
     name, wrt = step.node, step.wrt or "?"
-    title = f"Forward mode (tangents w.r.t. {wrt}) — step {k} of {total}: {_dd(name, wrt)}"
+    title = f"Forward mode (tangents w.r.t. {wrt}), step {k} of {total} {at}: {_dd(name, wrt)}"
     lhs, tlhs = _dd(name, wrt), _tex_dd(name, wrt)
     t = step.tangent
     if step.op == "input":
@@ -383,7 +384,8 @@ def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step) -> Explanation
     if step.phase == "sum":
         cs = step.contributions
         n = len(cs)
-        title = f"{head} — sum over {n} path{'s' if n != 1 else ''}: {lhs}"
+        title = (f"{head}, sum over {n} path{'s' if n != 1 else ''} "
+                 f"({step.index + 1}/{len(steps)}): {lhs}")
         if not cs:
             why = f": no path leads from {wrt} to {out}"
             return Explanation(title, f"{lhs} = 0{why}", _math(f"{tlhs} = 0") + why)
@@ -398,7 +400,7 @@ def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step) -> Explanation
     n = sum(1 for s in steps if s.phase == "path")
     edges = [g.edges[e] for e in step.edges]
     route = " → ".join([edges[0].parent, *(e.child for e in edges)]) if edges else wrt
-    title = f"{head} — path {j + 1} of {n}: {route}"
+    title = f"{head}, path {j + 1} of {n} ({step.index + 1}/{len(steps)}): {route}"
     terms = "·".join(_d(e.child, e.parent) for e in edges)
     tterms = " ".join(_tex_d(e.child, e.parent) for e in edges)
     nums = "·".join(fmt(p) for p in step.partials)

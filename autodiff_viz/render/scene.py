@@ -127,6 +127,21 @@ class Texts:
         self.multi = tuple(-(-len(g.out_edges[i]) // TERMS_PER_LINE)
                            if g.needs_grad[i] and len(g.out_edges[i]) >= 2 else 0
                            for i in range(len(g.nodes)))
+        #: texts already made: every step of every view asks for the same few per node
+        self._memo: dict[tuple, Any] = {}
+        for name in ("header", "value", "adjoint", "partial", "blank"):
+            setattr(self, name, self._remember(getattr(self, name)))
+
+    def _remember(self, method: Any) -> Any:
+        memo, key = self._memo, method.__name__
+
+        def cached(i: int) -> Any:
+            hit = memo.get((key, i))
+            if hit is None:
+                hit = memo[(key, i)] = method(i)
+            return hit
+        cached.__doc__ = method.__doc__
+        return cached
 
     # numbers ---------------------------------------------------------------------------
     def num(self, v: Any, pad: bool = True) -> str:

@@ -52,8 +52,9 @@ def test_forward_titles_and_values_match_the_published_example(run):
     es = explain_all(run)
     forward = [e for e in es if e.title.startswith("Forward pass")]
     assert [e.title for e in forward] == [
-        "Forward pass — step 1 of 4: a = log(x)", "Forward pass — step 2 of 4: b = a·y",
-        "Forward pass — step 3 of 4: c = √b", "Forward pass — step 4 of 4: f = c + b"]
+        "Forward pass, step 1 of 4 (1/10): a = log(x)",
+        "Forward pass, step 2 of 4 (2/10): b = a·y",
+        "Forward pass, step 3 of 4 (3/10): c = √b", "Forward pass, step 4 of 4 (4/10): f = c + b"]
     for e, name in zip(forward, "abcf", strict=True):
         value_part = e.text.split(";")[0]
         assert value_part.startswith(f"{name} = ")
@@ -69,7 +70,7 @@ def test_forward_titles_and_values_match_the_published_example(run):
 def test_backward_b_sums_both_contributions(run):
     step = next(s for s in run.steps if s.phase == "backward" and s.node == "b")
     e = explain(run, step.index)
-    assert e.title.startswith("Backward pass — step 3 of 6")
+    assert e.title.startswith("Backward pass, step 3 of 6 (7/10)")
     assert "∂f/∂c·∂c/∂b" in e.text and "∂f/∂f·∂f/∂b" in e.text
     terms = e.text.split(" = ")[2]  # "1·0.3373 + 1·1 ≈ 1.337"
     (f1, p1), (f2, p2) = [numbers(t) for t in terms.split("≈")[0].split(" + ")]

@@ -1,0 +1,289 @@
+"""Data for the browser view: one layout per label style and a compact table of each step.
+
+The browser (``static/view.js``) draws the layout once and patches text and classes per
+step, so Python sends data, not pictures (the format is in ``docs/view-data.md``). The
+table is made from the same :func:`~autodiff_viz.render.scene.scene` that ``draw`` and
+``frames`` draw, so every figure shows the same thing.
+
+>>> from autodiff_viz.core import evaluate, from_text
+>>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"), {"x": 3, "y": 2})
+>>> data = view_data(run, labels=("numeric",), layout=False)
+>>> v = data["views"]["reverse||numeric"]
+>>> v["n"], [data["strings"][t] for t in v["title"][6:7]]
+(10, ['Backward pass, step 3 of 6 (7/10): ∂f/∂b'])
+>>> cells = table(v)[6]
+>>> [data["strings"][c] for c in cells[data["offsets"][3]:data["offsets"][3] + 5]]
+['b = a·y', 'b = 2.197', '∂f/∂b = 1.337', 'b̄ = 1·0.3373 + 1·1', 'adjoint current']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..core.passes import Run, count_paths
+from . import engine
+from .dot import (CURRENT_PENWIDTH, EDGE_STYLES, GRAPH_NAME, NODE_STYLES, Layout,
+                  layout_lines_dot)
+from .errors import MAX_NODES, RenderError, check_size
+from .scene import LABELS, Texts, _Script, layout_lines, scene, view_steps
+
+__all__ = ["view_data", "table", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT"]
+
+#: Version of the data format (``docs/view-data.md``).
+FORMAT = 1
+#: Paths views list at most this many paths; beyond, the view says how many there are.
+MAX_PATHS = 64
+#: Symbolic labels and exact explanations are made for graphs up to this many nodes.
+EXACT_NODES = 30
+#: Words of the legend, per state.
+LEGEND = {
+    "unknown": "not computed yet (dashed)",
+    "value": "value known (forward pass)",
+    "adjoint": "adjoint known (backward pass, thick)",
+    "tangent": "tangent known (forward mode, thick)",
+    "path": "on the highlighted path",
+    "current": "current step (heaviest outline)",
+    "read": "edges the current step reads",
+}
+_MODE_LEGEND = {"reverse": ["unknown", "value", "adjoint", "current", "read"],
+                "forward": ["value", "tangent", "current", "read"],
+                "paths": ["value", "path"]}
+_CONST_STYLE = ["#777777", "#F2F2F2", "1", "dotted"]
+
+
+class _Strings:
+    """A string table: each distinct text is sent once."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.items: list[str] = []
+
+    def __call__(self, text: str) -> int:
+        k = self.index.get(text)
+        if k is None:
+            k = self.index[text] = len(self.items)
+            self.items.append(text)
+        return k
+
+
+def _layout_dict(lay: Layout) -> dict[str, Any]:
+    return {"bb": lay.bb, "nodes": [list(n) for n in lay.nodes],
+            "edges": [list(e) for e in lay.edges]}
+
+
+def _layout_source(run: Run, labels: str, digits: int) -> str:
+    from .draw import _kinds
+
+    lines, edge_labels = layout_lines(run, labels, digits)
+    g = run.graph
+    body = layout_lines_dot(_kinds(g), lines, [(e.src, e.dst) for e in g.edges], edge_labels)
+    return f"digraph {GRAPH_NAME} {{\n" + "".join(body) + "}\n"
+
+
+def _node_lines(node: Any) -> list[str]:
+    return "\n".join(node.lines).split("\n")
+
+
+def _cells(sc: Any, strings: _Strings, memo: dict[Any, list[int]]) -> list[int]:
+    """The scene as a flat list of string indices (see ``docs/view-data.md``)."""
+    out: list[int] = []
+    for item in (*sc.nodes, *sc.edges):
+        cells = memo.get(item)
+        if cells is None:  # most nodes and edges look the same as in the step before
+            if hasattr(item, "lines"):
+                cells = [strings(line) for line in _node_lines(item)]
+                cells.append(strings(item.state + (" current" if item.current else "")))
+            else:
+                cells = [strings(item.label), strings(item.state)]
+            memo[item] = cells
+        out += cells
+    return out
+
+
+def _view(run: Run, mode: str, wrt: str | None, labels: str, texts: Texts,
+          strings: _Strings, explanations: Sequence[Any], digits: int) -> dict[str, Any]:
+    view = None if mode == "reverse" else (run.forward_mode(wrt) if mode == "forward"
+                                           else run.paths(wrt))
+    steps = view_steps(run, view)
+    script = _Script(steps, run.graph)
+    previous: list[int] | None = None
+    memo: dict[Any, list[int]] = {}
+    start: list[int] = []
+    diff: list[list[int]] = []
+    for k in range(len(steps)):
+        cells = _cells(scene(run, k, labels, view, texts, script), strings, memo)
+        if previous is None:
+            start = cells
+        else:
+            if len(cells) != len(previous):
+                raise RenderError("a node's text changed its number of lines between steps")
+            diff.append([v for c, (a, b) in enumerate(zip(previous, cells, strict=True))
+                         if a != b for v in (c, b)])
+        previous = cells
+    return {"mode": mode, "wrt": wrt, "labels": labels, "n": len(steps),
+            "title": [strings(e.title) for e in explanations],
+            "text": [strings(e.text) for e in explanations],
+            "legend": _MODE_LEGEND[mode], "start": start, "diff": diff}
+
+
+def view_key(mode: str, wrt: str | None, labels: str) -> str:
+    """The key of a view in ``data["views"]``: ``mode|wrt|labels``."""
+    return f"{mode}|{wrt or '' if mode != 'reverse' else ''}|{labels}"
+
+
+def table(view: dict[str, Any]) -> list[list[int]]:
+    """Every step's cells of one view (``start`` with the diffs applied), as the browser
+    expands them."""
+    cells = list(view["start"])
+    out = [list(cells)]
+    for change in view["diff"]:
+        for c, v in zip(change[::2], change[1::2], strict=True):
+            cells[c] = v
+        out.append(list(cells))
+    return out
+
+
+def _explanations(run: Run, mode: str, wrt: str | None, exact: bool) -> list[Any]:
+    from .explain import explain
+
+    view = None if mode == "reverse" else (run.forward_mode(wrt) if mode == "forward"
+                                           else run.paths(wrt))
+    n = len(view_steps(run, view))
+    return [explain(run, k, view, exact=exact) for k in range(n)]
+
+
+def _title(run: Run, text: str | None) -> str:
+    from .fmt import number
+
+    g = run.graph
+    at = ", ".join(f"{k} = {number(v)}" for k, v in run.inputs.items()
+                   if not getattr(v, "ndim", 0))
+    head = text.strip() if isinstance(text, str) and text.strip() else g.describe(g.output)
+    if "\n" in head:
+        head = "; ".join(line.strip() for line in head.splitlines() if line.strip())
+    return head + (f" at {at}" if at else "")
+
+
+def view_data(run: Run, *, labels: Iterable[str] | None = None,
+              modes: Iterable[str] = ("reverse", "forward", "paths"),
+              mode: str = "reverse", wrt: str | None = None, initial_labels: str = "numeric",
+              digits: int = 4, title: str | None = None, font: int = 14,
+              layout: bool | None = None, layout_run: Run | None = None,
+              max_nodes: int = MAX_NODES, max_paths: int = MAX_PATHS) -> dict[str, Any]:
+    """Everything the browser view needs to step through ``run`` with no kernel.
+
+    Args:
+        run: the run to show.
+        labels: label styles to precompute (default: all three on graphs up to
+            :data:`EXACT_NODES` nodes, else numeric only; the others are listed as missing).
+        modes: modes offered (``"reverse"``, ``"forward"``, ``"paths"``).
+        mode, wrt, initial_labels: what the view shows first.
+        digits: significant digits of the numbers.
+        title: the text the user typed (shown as the title), default: the output's formula.
+        font: CSS pixels of node text at zoom 100 %.
+        layout: True: lay out with native Graphviz here; False: leave it to the browser
+            (WASM); None: native when ``dot`` is installed.
+        layout_run: a run of the same graph whose layout to keep (after an input change).
+        max_nodes: larger graphs are refused.
+        max_paths: paths views with more paths than this are not listed path by path.
+    """
+    g = run.graph
+    check_size(len(g.nodes), max_nodes)
+    small = len(g.nodes) <= EXACT_NODES
+    wanted = list(labels) if labels is not None else (list(LABELS) if small else ["numeric"])
+    for lab in [*wanted, initial_labels]:
+        if lab not in LABELS:
+            raise RenderError(f"labels must be among {', '.join(map(repr, LABELS))}; "
+                              f"got {lab!r}")
+    if initial_labels not in wanted:
+        wanted.insert(0, initial_labels)
+    modes = [m for m in ("reverse", "forward", "paths") if m in set(modes)]
+    if mode not in modes:
+        raise RenderError(f"mode must be one of {', '.join(map(repr, modes))}; got {mode!r}")
+    wrts = list(g.inputs)
+    if wrt is not None and wrt not in wrts:
+        raise RenderError(f"wrt={wrt!r} is not an input; inputs are {', '.join(wrts)}")
+    native = engine.have_graphviz() if layout is None else bool(layout)
+    strings = _Strings()
+    strings("")
+    strings(" ")
+    data: dict[str, Any] = {"v": FORMAT, "title": _title(run, title), "font": int(font),
+                            "rankdir": "LR"}
+    lay_run = run if layout_run is None else layout_run
+    layouts: dict[str, Any] = {}
+    dots: dict[str, str] = {}
+    views: dict[str, Any] = {}
+    missing: dict[str, str] = {}
+    explained: dict[tuple[str, str | None], list[Any]] = {}
+    for lab in LABELS:
+        keys = [("reverse", None)] if "reverse" in modes else []
+        keys += [(m, x) for m in ("forward", "paths") if m in modes for x in wrts]
+        if lab not in wanted:
+            for m, x in keys:
+                missing[view_key(m, x, lab)] = (
+                    f"{lab} labels were not prepared for this graph ({len(g.nodes)} nodes; "
+                    f"exact forms are made up to {EXACT_NODES}): they need the kernel")
+            continue
+        try:
+            texts = Texts(run, lab, digits)
+            if native:
+                from .draw import layout as native_layout
+
+                layouts[lab] = _layout_dict(native_layout(lay_run, lab, digits))
+            else:
+                layouts[lab] = None
+                dots[lab] = _layout_source(lay_run, lab, digits)
+        except RenderError as exc:
+            if lab == "numeric":
+                raise
+            for m, x in keys:
+                missing[view_key(m, x, lab)] = str(exc)
+            layouts.pop(lab, None)
+            dots.pop(lab, None)
+            continue
+        for m, x in keys:
+            if m == "paths" and count_paths(g, x) > max_paths:
+                missing[view_key(m, x, lab)] = (
+                    f"{x} has {count_paths(g, x)} paths to {g.output.name}: too many to list "
+                    f"one by one (the view lists up to {max_paths}). Paths multiply at every "
+                    "node used twice, which is why reverse mode sums adjoints instead")
+                continue
+            if (m, x) not in explained:
+                explained[(m, x)] = _explanations(run, m, x, small)
+            v = _view(run, m, x, lab, texts, strings, explained[(m, x)], digits)
+            views[view_key(m, x, lab)] = v
+    if not views:
+        raise RenderError("nothing to show: no view could be made")
+    first = scene(run, 0, initial_labels, None, Texts(run, initial_labels, digits)) \
+        if run.steps else scene(run, None, initial_labels)
+    lines = [len(_node_lines(node)) for node in first.nodes]
+    data.update({
+        "nodes": [[n.op if n.op in ("input", "const") else "op", int(n.index == g.output_index)]
+                  for n in g.nodes],
+        "edges": [[e.src, e.dst] for e in g.edges],
+        "lines": lines,
+        "layouts": layouts, "dot": dots,
+        "styles": {"node": {k: list(v) for k, v in NODE_STYLES.items()},
+                   "edge": {k: list(v) for k, v in EDGE_STYLES.items()},
+                   "current": CURRENT_PENWIDTH, "const": _CONST_STYLE},
+        "legend": dict(LEGEND),
+        "inputs": [[k, float(v)] for k, v in run.inputs.items() if not getattr(v, "ndim", 0)],
+        "options": {"modes": modes, "wrts": wrts, "labels": list(LABELS)},
+        "initial": {"mode": mode, "wrt": wrt or (wrts[0] if wrts else None),
+                    "labels": initial_labels},
+        "views": views, "missing": missing,
+    })
+    data["strings"] = strings.items
+    data["offsets"] = _offsets(lines)
+    return data
+
+
+def _offsets(lines: Sequence[int]) -> list[int]:
+    """Index of the first cell of each node (edges follow the last node)."""
+    out, k = [], 0
+    for c in lines:
+        out.append(k)
+        k += c + 1
+    out.append(k)
+    return out
