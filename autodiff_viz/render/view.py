@@ -19,16 +19,21 @@ table is made from the same :func:`~autodiff_viz.render.scene.scene` that ``draw
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ..core.passes import Run, count_paths
 from . import engine
-from .dot import (CURRENT_PENWIDTH, EDGE_STYLES, GRAPH_NAME, NODE_STYLES, Layout,
-                  layout_lines_dot)
+from .dot import CURRENT_PENWIDTH, EDGE_STYLES, GRAPH_NAME, NODE_STYLES, Layout, layout_lines_dot
 from .errors import MAX_NODES, RenderError, check_size
 from .scene import LABELS, Texts, _Script, layout_lines, scene, view_steps
 
-__all__ = ["view_data", "table", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT"]
+__all__ = ["view_data", "view_key", "table", "bundle", "Bundle", "LEGEND", "MAX_PATHS",
+           "EXACT_NODES", "FORMAT", "STATIC"]
+
+#: The committed JavaScript bundles (built from ``js/`` by ``make js``).
+STATIC = Path(__file__).with_name("static")
 
 #: Version of the data format (``docs/view-data.md``).
 FORMAT = 1
@@ -50,6 +55,32 @@ _MODE_LEGEND = {"reverse": ["unknown", "value", "adjoint", "current", "read"],
                 "forward": ["value", "tangent", "current", "read"],
                 "paths": ["value", "path"]}
 _CONST_STYLE = ["#777777", "#F2F2F2", "1", "dotted"]
+
+
+@cache
+def bundle(name: str) -> str:
+    """The text of a committed bundle: ``"view"`` (the browser view, no WASM) or
+    ``"graphviz"`` (WASM Graphviz, for kernels without ``dot``)."""
+    path = STATIC / f"{name}.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RenderError(f"the {name} bundle is missing ({path}): rebuild it with "
+                          "'make js' (needs Node), or reinstall autodiff_viz") from exc
+
+
+class Bundle:
+    """A bundle read when first turned into text (an anywidget ``_esm``).
+
+    >>> "AutodiffViz" in str(Bundle("view"))
+    True
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __str__(self) -> str:
+        return bundle(self.name)
 
 
 class _Strings:
@@ -170,7 +201,8 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
               mode: str = "reverse", wrt: str | None = None, initial_labels: str = "numeric",
               digits: int = 4, title: str | None = None, font: int = 14,
               layout: bool | None = None, layout_run: Run | None = None,
-              max_nodes: int = MAX_NODES, max_paths: int = MAX_PATHS) -> dict[str, Any]:
+              max_nodes: int = MAX_NODES, max_paths: int = MAX_PATHS,
+              explanations: dict[tuple, list[Any]] | None = None) -> dict[str, Any]:
     """Everything the browser view needs to step through ``run`` with no kernel.
 
     Args:
@@ -187,6 +219,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
         layout_run: a run of the same graph whose layout to keep (after an input change).
         max_nodes: larger graphs are refused.
         max_paths: paths views with more paths than this are not listed path by path.
+        explanations: a cache ``{(mode, wrt): [Explanation, ...]}`` to fill and reuse.
     """
     g = run.graph
     check_size(len(g.nodes), max_nodes)
@@ -215,7 +248,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
     dots: dict[str, str] = {}
     views: dict[str, Any] = {}
     missing: dict[str, str] = {}
-    explained: dict[tuple[str, str | None], list[Any]] = {}
+    explained = {} if explanations is None else explanations
     for lab in LABELS:
         keys = [("reverse", None)] if "reverse" in modes else []
         keys += [(m, x) for m in ("forward", "paths") if m in modes for x in wrts]

@@ -29,7 +29,7 @@ from ..core.graph import GraphError
 from ..core.passes import DomainError, InputError
 from ..core.primitives import UnknownPrimitive
 from ._frames import LABELS
-from .stepper import MODES, Stepper, _classes
+from .stepper import MODES, Stepper
 
 __all__ = ["Playground", "parse_at"]
 
@@ -37,6 +37,12 @@ _EXAMPLE = "sqrt(log(x)*y) + log(x)*y"
 _HELP = ("Type an expression such as <code>sqrt(log(x)*y) + log(x)*y</code> or a program "
          "such as <code>a = log(x); b = a*y; c = sqrt(b); f = c + b</code>, give the inputs "
          "(<code>x=3, y=2</code>) and press Enter.")
+
+
+def _classes(widget: w.DOMWidget, *names: str) -> w.DOMWidget:
+    for n in names:
+        widget.add_class(n)
+    return widget
 
 
 def parse_at(text: str) -> dict[str, float]:

@@ -1,19 +1,24 @@
 """Headless tests of the Stepper on the worked example (no browser, no kernel).
 
-Expected numbers come from the published example's exact forms, not from our engine.
+The Stepper sends view data (one layout per label style, a table of cells per step) to the
+browser view; these tests read what the view would show straight from that data. Expected
+numbers come from the published example's exact forms, not from our engine.
 """
 
 from __future__ import annotations
 
+import json
 import math
-import re
+import os
+import shutil
 
-import ipywidgets as w
 import pytest
 import traitlets
 
 import autodiff_viz as adv
 from autodiff_viz.core import InputError, ParseError
+from autodiff_viz.render import engine
+from autodiff_viz.render.view import table, view_key
 from autodiff_viz.widgets import Stepper
 from autodiff_viz.widgets import stepper as stepper_module
 
@@ -38,25 +43,21 @@ def stepper():
     s.close()
 
 
-def classes_in(widget: w.Widget) -> set[str]:
-    found, todo = set(), [widget]
-    while todo:
-        c = todo.pop()
-        found.update(getattr(c, "_dom_classes", ()))
-        todo.extend(getattr(c, "children", ()))
-    return found
+def on_show(s: Stepper, k: int | None = None) -> dict[str, str]:
+    """Node name -> its text lines, as the browser view shows them at step ``k``."""
+    data = s.data
+    view = data["views"][view_key(s.mode, s.wrt, s.labels)]
+    cells = table(view)[s.step if k is None else k]
+    strings, offsets = data["strings"], data["offsets"]
+    return {node.name: "\n".join(strings[c] for c in cells[offsets[i]:offsets[i + 1] - 1])
+            for i, node in enumerate(s.graph.nodes)}
 
 
-def node_positions(svg: str) -> dict[str, tuple[str, ...]]:
-    """Node name -> the numbers of its shape (ellipse centre or polygon points)."""
-    out = {}
-    for m in re.finditer(r'<g id="[^"]*" class="node[^"]*">\s*<title>([^<]*)</title>(.*?)</g>',
-                         svg, re.S):
-        shape = re.search(r'<(?:ellipse|polygon|path)[^>]*?(?:cx="([^"]+)" cy="([^"]+)"|'
-                          r'points="([^"]+)"|d="([^"]+)")', m.group(2))
-        assert shape, m.group(0)[:200]
-        out[m.group(1)] = tuple(x for x in shape.groups() if x)
-    return out
+def state_of(s: Stepper, name: str) -> str:
+    data = s.data
+    view = data["views"][view_key(s.mode, s.wrt, s.labels)]
+    i = s.graph.index(name)
+    return data["strings"][table(view)[s.step][data["offsets"][i + 1] - 1]]
 
 
 def test_walks_every_step_of_the_worked_example(stepper):
@@ -64,43 +65,34 @@ def test_walks_every_step_of_the_worked_example(stepper):
     # 4 equations in the forward pass; 6 nodes (x, y, a, b, c, f) in the backward pass.
     assert s.n_steps == 10
     b_back = 4 + ["f", "c", "b"].index("b")
-    seen_titles = []
+    titles = []
     for k in range(s.n_steps):
         if k:
             s.next()
-        assert s.step == k == s._slider.value
-        assert {st.selected_index for st in (s._titles, s._frames, s._explanations)} == {k}
-        frame, e = s.frame, s.explanation
-        assert frame.lstrip().startswith("<div") and "<svg" in frame
-        seen_titles.append(e.title)
-        # b's adjoint is on show only from its own backward step on
-        assert (shown(ADJ_B) in frame) == (k >= b_back), (k, e.title)
-        # ∂f/∂x appears only at the very end
-        assert (shown(DFDX) in frame) == (k == s.n_steps - 1), k
-        # the value of b (2 log 3) is not drawn before b is computed
-        assert (shown(2 * L3) in frame) == (k >= 1), k
-        # the slider's stack shows the explanation of this step
-        assert s._titles.children[k].value == e.title
-    assert seen_titles[2] == "Forward pass — step 3 of 4: c = √b"
-    assert all(t.startswith("Forward pass") for t in seen_titles[:4])
-    assert all(t.startswith("Backward pass") for t in seen_titles[4:])
-    b = s.explanation_at(b_back)   # both contributions, in words and in the LaTeX shown
+        assert s.step == k
+        text = on_show(s)
+        titles.append(s.title)
+        assert f"({k + 1}/10)" in s.title          # one numbering: title, slider, step
+        assert (shown(ADJ_B) in text["b"]) == (k >= b_back), (k, s.title)
+        assert (shown(DFDX) in text["x"]) == (k == s.n_steps - 1), k
+        assert (shown(2 * L3) in text["b"]) == (k >= 1), k
+        assert state_of(s, s.steps[k].node).endswith(" current")
+    assert titles[2] == "Forward pass, step 3 of 4 (3/10): c = √b"
+    assert all(t.startswith("Forward pass") for t in titles[:4])
+    assert all(t.startswith("Backward pass") for t in titles[4:])
+    b = s.explanation_at(b_back)
     assert "∂f/∂c·∂c/∂b" in b.text and "∂f/∂f·∂f/∂b" in b.text
-    b_html = s._explanations.children[b_back].value
-    assert r"\frac{\partial c}{\partial b}" in b_html and shown(ADJ_B) in b_html
-    assert shown(DFDX) in s.explanation.text and "∂f/∂x" in s.explanation.text
+    view = s.data["views"][view_key("reverse", None, "numeric")]
+    assert s.data["strings"][view["text"][b_back]] == b.text    # the view shows these words
     s.next()  # stays on the last step
     assert s.step == s.n_steps - 1
 
 
-def test_step_trait_prev_reset_and_slider_stay_in_sync(stepper):
+def test_step_trait_prev_and_reset(stepper):
     s = stepper
     s.step = 7
-    assert s._slider.value == 7 and s._frames.selected_index == 7
-    s._slider.value = 3          # what the browser does when the slider moves
-    assert s.step == 3 and s._explanations.selected_index == 3
     s.prev()
-    assert s.step == 2
+    assert s.step == 6
     s.reset()
     assert s.step == 0
     s.prev()
@@ -109,66 +101,72 @@ def test_step_trait_prev_reset_and_slider_stay_in_sync(stepper):
         s.step = 10
 
 
-def test_stepping_does_not_recompute_frames(stepper, monkeypatch):
+def test_stepping_and_switching_views_do_not_recompute(stepper, monkeypatch):
     calls = []
-    monkeypatch.setattr(stepper_module, "frames", lambda *a, **k: calls.append(a) or [])
-    monkeypatch.setattr(stepper_module, "explanations", lambda *a, **k: calls.append(a) or [])
+    monkeypatch.setattr(stepper_module, "view_data", lambda *a, **k: calls.append(a) or {})
     for _ in range(stepper.n_steps):
         stepper.next()
     stepper.reset()
+    stepper.mode, stepper.labels, stepper.wrt = "forward", "both", "y"
+    stepper.mode = "paths"
     assert calls == []
 
 
-def test_stepping_is_linked_in_the_browser(stepper):
-    """Slider ↔ Play and slider → the three stacks are jslinks (no kernel round trip)."""
-    s = stepper
-    pairs = {(l.source[0].model_id, l.source[1], l.target[0].model_id, l.target[1])
-             for l in s._links if l._model_name == "LinkModel"}
-    assert (s._play.model_id, "value", s._slider.model_id, "value") in pairs
-    for stack in (s._titles, s._frames, s._explanations):
-        assert (s._slider.model_id, "value", stack.model_id, "selected_index") in pairs
-
-
-def test_exported_widget_state_holds_every_frame_and_the_links(stepper):
+def test_widget_state_is_small_and_holds_data_not_pictures(stepper):
     from ipywidgets.embed import dependency_state, embed_data
 
     state = embed_data(views=[stepper], state=dependency_state(stepper))
-    state = state["manager_state"]["state"]
-    models = {k: v["model_name"] for k, v in state.items()}
-    assert sum(1 for m in models.values() if m == "LinkModel") >= 4
-    texts = [v["state"].get("value", "") for v in state.values()]
-    assert sum(1 for t in texts if isinstance(t, str) and "<svg" in t) == stepper.n_steps
+    text = json.dumps(state["manager_state"])
+    assert "<svg" not in text
+    # one layout per label style + the step table of every mode: ≤ 30 kB without the bundle
+    data = json.dumps(stepper.data, ensure_ascii=False, separators=(",", ":"))
+    assert len(data.encode()) <= 30_000
+    assert len(stepper.data["views"]) == 3 * (1 + 2 + 2)   # reverse, forward ×2, paths ×2
+
+
+def test_one_graphviz_layout_per_label_style_and_no_frames():
+    engine.clear_cache()
+    engine.STATS.clear()
+    s = Stepper("sqrt(log(x)*y) + log(x)*y", x=3, y=2)
+    assert dict(engine.STATS) == {"layout": 3}     # numeric, symbolic, both; no neato frames
+    s.set_inputs(x=4)                                # new numbers, same (cached) layouts
+    assert dict(engine.STATS) == {"layout": 3}
+    s.close()
 
 
 def test_input_change_keeps_layout_and_step(stepper):
     s = stepper
     s.step = 6
-    before = node_positions(s.frame)
-    assert len(before) == 6
-    s._inputs["x"].value = 4.0      # what the browser sends when the box changes
+    layouts = json.dumps(s.data["layouts"])
+    s._on_message(s, {"kind": "inputs", "values": {"x": 4.0}}, [])   # the view's input box
     assert s.step == 6
     l4 = math.log(4)
     assert s.run.grad["x"] == pytest.approx(1 / (4 * math.sqrt(2 * l4)) + 2 / 4, rel=1e-12)
-    assert node_positions(s.frame) == before
-    assert shown(1 + 1 / (2 * math.sqrt(2 * l4))) in s.frame  # the new adjoint of b
-    s.set_inputs(y=3)
-    assert s.step == 6 and s._inputs["y"].value == 3.0
-    assert node_positions(s.frame) == before
+    assert json.dumps(s.data["layouts"]) == layouts
+    assert shown(1 + 1 / (2 * math.sqrt(2 * l4))) in on_show(s)["b"]  # the new adjoint of b
     for x, y in [(10, 5), (1.5, 0.5), (100, 0.01), (2.718281828, 123.456)]:  # other widths
-        s.set_inputs(x=x, y=y)
-        assert node_positions(s.frame) == before, (x, y)
+        assert s.set_inputs(x=x, y=y)
+        assert json.dumps(s.data["layouts"]) == layouts, (x, y)
         assert s.run.grad["y"] == pytest.approx(math.sqrt(math.log(x) / (4 * y)) + math.log(x))
 
 
 def test_bad_input_value_shows_a_message_and_keeps_the_figure(stepper):
     s = stepper
     s.step = 9
-    frame = s.frame
-    s._inputs["x"].value = -1.0
+    before = json.dumps(s.data)
+    assert not s.set_inputs(x=-1.0)
     assert "log" in s.message and "domain" in s.message
-    assert s.frame == frame and s.run.grad["x"] == pytest.approx(DFDX)
-    s._inputs["x"].value = 3.0
-    assert s.message == ""
+    assert json.dumps(s.data) == before and s.run.grad["x"] == pytest.approx(DFDX)
+    s._on_message(s, {"kind": "inputs", "values": {"x": "three"}}, [])
+    assert "'three' is not a number" in s.message
+    assert s.set_inputs(x=3.0) and s.message == ""
+
+
+def test_the_kernel_answers_hello(stepper, monkeypatch):
+    sent = []
+    monkeypatch.setattr(stepper, "send", lambda msg, *a, **k: sent.append(msg))
+    stepper._on_message(stepper, {"kind": "hello"}, [])
+    assert sent == [{"kind": "hello"}]
 
 
 def test_modes_forward_and_paths(stepper):
@@ -176,7 +174,7 @@ def test_modes_forward_and_paths(stepper):
     s.mode = "forward"
     assert s.n_steps == 6 and s.step == 0          # x, a, y, b, c, f in topological order
     s.step = s.n_steps - 1
-    assert shown(DFDX) in s.explanation.text and shown(DFDX) in s.frame
+    assert shown(DFDX) in s.explanation.text and shown(DFDX) in on_show(s)["f"]
     s.wrt = "y"
     s.step = s.n_steps - 1
     assert shown(DFDY) in s.explanation.text
@@ -184,6 +182,7 @@ def test_modes_forward_and_paths(stepper):
     s.wrt = "x"
     assert s.n_steps == 3                          # two paths, then their sum
     assert s.explanation.title.endswith("x → a → b → c → f")
+    assert state_of(s, "c") == "path"
     s.step = 2
     assert shown(DFDX) in s.explanation.text
     s.mode = "reverse"
@@ -193,21 +192,14 @@ def test_modes_forward_and_paths(stepper):
 def test_label_modes_keep_the_step(stepper):
     s = stepper
     s.step = 5
-    numeric = s.frame
+    numeric = on_show(s)
     s.labels = "symbolic"
-    assert s.step == 5 and s.frame != numeric
+    assert s.step == 5 and on_show(s) != numeric
+    assert "√" in on_show(s)["c"]
     s.labels = "both"
     assert s.step == 5
-    with pytest.raises(ValueError, match="numeric, symbolic, both"):
+    with pytest.raises(traitlets.TraitError, match="numeric, symbolic, both"):
         s.labels = "fancy"
-
-
-def test_css_classes(stepper):
-    found = classes_in(stepper)
-    for name in ("adv-stepper", "adv-next", "adv-prev", "adv-reset", "adv-play", "adv-slider",
-                 "adv-frame", "adv-explanation", "adv-title", "adv-mode", "adv-labels",
-                 "adv-input", "adv-input-x", "adv-message"):
-        assert name in found, name
 
 
 def test_other_sources_and_clear_errors(seed_run):
@@ -230,11 +222,50 @@ def test_a_mode_that_cannot_be_shown_says_why_and_keeps_the_figure():
     prog = "\n".join(["v0 = x*1"] + [f"v{k} = v{k-1}*x + v{k-1}" for k in range(1, 20)])
     s = Stepper(prog, x=0.5)
     s.step = 3
-    frame = s.frame
+    shown_before = on_show(s)
     s.mode = "paths"
-    assert "paths" in s.message and "limit" in s.message
-    assert s.mode == "reverse" and s._mode_box.value == "reverse"
-    assert s.step == 3 and s.frame == frame
+    assert "paths" in s.message and "too many" in s.message and "exponential" not in s.title
+    assert s.mode == "reverse"
+    assert s.step == 3 and on_show(s) == shown_before
     s.mode = "forward"                          # forward mode is linear: fine
     assert s.message == "" and s.n_steps == 2 + 2 * 19  # x, v0, then a product and a sum per line
     s.close()
+
+
+def test_symbolic_labels_of_a_big_graph_are_made_when_asked():
+    prog = "\n".join(["v0 = x*y"] + [f"v{k} = sin(v{k-1}) + y" for k in range(1, 16)])
+    s = Stepper(prog, x=0.5, y=0.25)
+    assert len(s.graph.nodes) > 30
+    assert set(s.data["layouts"]) == {"numeric"}   # exact forms only when asked
+    assert view_key("reverse", None, "symbolic") in s.data["missing"]
+    s.step = 4
+    s.labels = "symbolic"
+    assert s.message == "" and s.step == 4
+    assert view_key("reverse", None, "symbolic") in s.data["views"]
+    s.close()
+
+
+@pytest.fixture
+def no_dot(monkeypatch, tmp_path):
+    """PATH without Graphviz (python and the rest stay)."""
+    folders = [p for p in os.environ["PATH"].split(os.pathsep)
+               if p and not os.path.exists(os.path.join(p, "dot"))]
+    monkeypatch.setenv("PATH", os.pathsep.join(folders))
+    assert shutil.which("dot") is None
+    stepper_module._GRAPHVIZ.clear()
+
+
+def test_without_dot_the_browser_lays_out_and_wasm_is_shared(no_dot):
+    engine.STATS.clear()
+    a = Stepper(PROGRAM, x=3, y=2)
+    b = Stepper("x*y + y", x=1, y=2)
+    assert sum(engine.STATS.values()) == 0             # no Graphviz process at all
+    assert all(v is None for v in a.data["layouts"].values())
+    assert set(a.data["dot"]) == {"numeric", "symbolic", "both"}
+    assert a.data["dot"]["numeric"].startswith("digraph autodiff {")
+    assert a.graphviz is not None and a.graphviz is b.graphviz   # one WASM model per kernel
+    assert "wasm" in a.graphviz.source.lower() or len(a.graphviz.source) > 100_000
+    a.next()
+    assert a.step == 1 and shown(2 * L3) in on_show(a)["b"]
+    a.close()
+    b.close()
