@@ -31,7 +31,7 @@ from .fmt import dot_quote
 from .scene import BLANK, EdgeView, NodeView, Scene
 
 __all__ = ["PALETTE", "NODE_STYLES", "EDGE_STYLES", "Layout", "scene_lines", "pinned_header",
-           "layout_lines_dot", "structure_lines", "GRAPH_ATTRS", "GRAPH_NAME"]
+           "layout_lines_dot", "structure_lines", "GRAPH_ATTRS", "GRAPH_NAME", "RANKDIRS"]
 
 GRAPH_NAME = "autodiff"
 
@@ -107,10 +107,20 @@ def _rank_lines(scene_inputs: Sequence[int]) -> list[str]:
     return ["\t{rank=min; " + " ".join(f"n{i};" for i in scene_inputs) + "}\n"]
 
 
+RANKDIRS = ("LR", "TB")
+
+
 def layout_lines_dot(kinds: Sequence[tuple[str, bool]], lines: Sequence[tuple[str, ...]],
-                     edges: Sequence[tuple[int, int]], labels: Sequence[str]) -> list[str]:
-    """Body of the DOT graph laid out once: every label at its widest text."""
+                     edges: Sequence[tuple[int, int]], labels: Sequence[str],
+                     rankdir: str = "LR") -> list[str]:
+    """Body of the DOT graph laid out once: every label at its widest text.
+
+    ``rankdir`` is ``"LR"`` (inputs on the left) or ``"TB"`` (inputs at the top).
+    """
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be 'LR' or 'TB'; got {rankdir!r}")
     body = list(GRAPH_ATTRS)
+    body[0] = body[0].replace("rankdir=LR", f"rankdir={rankdir}")
     for i, ((kind, output), text) in enumerate(zip(kinds, lines, strict=True)):
         rounded = "filled" if kind == "input" else "rounded,filled"
         body.append(_node_line(i, kind, output, "\n".join(text), [("style", rounded)]))

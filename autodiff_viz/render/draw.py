@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import graphviz
@@ -28,7 +29,8 @@ from .errors import MAX_NODES, DotNotFound, RenderError, check_size
 from .scene import Texts, _Script, layout_lines, scene, view_steps
 from .svg import compact as svg_compact
 
-__all__ = ["Figure", "draw", "frames", "draw_structure", "layout"]
+__all__ = ["Figure", "draw", "frames", "draw_structure", "layout", "layout_source", "sized_html",
+           "FONT_PX"]
 
 
 class Figure(graphviz.Digraph):
@@ -57,6 +59,34 @@ class Figure(graphviz.Digraph):
         """True when every position is fixed by the shared layout."""
         return self.engine == "neato"
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
+        """In a notebook: the SVG at the browser view's text size, in a box that scrolls
+        instead of overflowing the column (see :func:`sized_html`)."""
+        bundle = super()._repr_mimebundle_(include, exclude)
+        svg = bundle.get("image/svg+xml")
+        if isinstance(svg, str) and (include is None or "text/html" in include):
+            bundle["text/html"] = sized_html(svg)
+        return bundle
+
+
+#: CSS pixels of 12 pt node text in every drawing (the browser view's default too).
+FONT_PX = 14
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def sized_html(svg: str, font_px: int = FONT_PX) -> str:
+    """An SVG drawn so that 12 pt text is ``font_px`` CSS pixels, never shrunk to fit:
+    a wide figure scrolls inside its box and never overflows the notebook column.
+
+    >>> sized_html('<svg width="120pt" height="60pt" viewBox="0 0 120 60"></svg>')[:80]
+    '<div class="adv-figure" style="max-width:100%;overflow:auto"><svg width="140px" '
+    """
+    scale = font_px / 12
+    svg = svg[svg.find("<svg"):] if "<svg" in svg else svg
+    svg = _SIZE.sub(lambda m: f'<svg width="{float(m[1]) * scale:.0f}px" '
+                              f'height="{float(m[2]) * scale:.0f}px"', svg, count=1)
+    return f'<div class="adv-figure" style="max-width:100%;overflow:auto">{svg}</div>'
+
 
 def _check_run(run: Any) -> None:
     if not isinstance(run, Run):
@@ -68,12 +98,19 @@ def _kinds(graph: Graph) -> list[tuple[str, bool]]:
             for n in graph.nodes]
 
 
-def layout(run: Run, labels: str = "numeric", digits: int = 4, values: bool = False) -> Layout:
-    """The one layout every drawing of ``run`` with these labels shares (cached)."""
+def layout_source(run: Run, labels: str = "numeric", digits: int = 4, values: bool = False,
+                  rankdir: str = "LR") -> list[str]:
+    """The DOT body laid out once per graph and label style (every label at its widest)."""
     lines, edge_labels = layout_lines(run, labels, digits, values)
     g = run.graph
-    body = layout_lines_dot(_kinds(g), lines, [(e.src, e.dst) for e in g.edges], edge_labels)
-    return engine.layout_of(body)
+    return layout_lines_dot(_kinds(g), lines, [(e.src, e.dst) for e in g.edges], edge_labels,
+                            rankdir)
+
+
+def layout(run: Run, labels: str = "numeric", digits: int = 4, values: bool = False,
+           rankdir: str = "LR") -> Layout:
+    """The one layout every drawing of ``run`` with these labels shares (cached)."""
+    return engine.layout_of(layout_source(run, labels, digits, values, rankdir))
 
 
 def draw(run: Run, step: int | None = None, labels: str = "numeric", view: Any = None, *,

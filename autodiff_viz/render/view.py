@@ -25,9 +25,9 @@ from typing import Any
 
 from ..core.passes import Run, count_paths
 from . import engine
-from .dot import CURRENT_PENWIDTH, EDGE_STYLES, GRAPH_NAME, NODE_STYLES, Layout, layout_lines_dot
+from .dot import CURRENT_PENWIDTH, EDGE_STYLES, GRAPH_NAME, NODE_STYLES, RANKDIRS, Layout
 from .errors import MAX_NODES, RenderError, check_size
-from .scene import LABELS, Texts, _Script, layout_lines, scene, view_steps
+from .scene import LABELS, Texts, _Script, scene, view_steps
 
 __all__ = ["view_data", "view_key", "table", "bundle", "Bundle", "LEGEND", "MAX_PATHS",
            "EXACT_NODES", "FORMAT", "STATIC"]
@@ -103,12 +103,10 @@ def _layout_dict(lay: Layout) -> dict[str, Any]:
             "edges": [list(e) for e in lay.edges]}
 
 
-def _layout_source(run: Run, labels: str, digits: int) -> str:
-    from .draw import _kinds
+def _layout_source(run: Run, labels: str, digits: int, rankdir: str) -> str:
+    from .draw import layout_source
 
-    lines, edge_labels = layout_lines(run, labels, digits)
-    g = run.graph
-    body = layout_lines_dot(_kinds(g), lines, [(e.src, e.dst) for e in g.edges], edge_labels)
+    body = layout_source(run, labels, digits, rankdir=rankdir)
     return f"digraph {GRAPH_NAME} {{\n" + "".join(body) + "}\n"
 
 
@@ -199,7 +197,7 @@ def _title(run: Run, text: str | None) -> str:
 def view_data(run: Run, *, labels: Iterable[str] | None = None,
               modes: Iterable[str] = ("reverse", "forward", "paths"),
               mode: str = "reverse", wrt: str | None = None, initial_labels: str = "numeric",
-              digits: int = 4, title: str | None = None, font: int = 14,
+              digits: int = 4, title: str | None = None, font: int = 14, rankdir: str = "LR",
               layout: bool | None = None, layout_run: Run | None = None,
               max_nodes: int = MAX_NODES, max_paths: int = MAX_PATHS,
               explanations: dict[tuple, list[Any]] | None = None) -> dict[str, Any]:
@@ -214,6 +212,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
         digits: significant digits of the numbers.
         title: the text the user typed (shown as the title), default: the output's formula.
         font: CSS pixels of node text at zoom 100 %.
+        rankdir: ``"LR"`` (inputs on the left) or ``"TB"`` (inputs at the top).
         layout: True: lay out with native Graphviz here; False: leave it to the browser
             (WASM); None: native when ``dot`` is installed.
         layout_run: a run of the same graph whose layout to keep (after an input change).
@@ -242,7 +241,9 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
     strings("")
     strings(" ")
     data: dict[str, Any] = {"v": FORMAT, "title": _title(run, title), "font": int(font),
-                            "rankdir": "LR"}
+                            "rankdir": rankdir}
+    if rankdir not in RANKDIRS:
+        raise RenderError(f"rankdir must be 'LR' or 'TB'; got {rankdir!r}")
     lay_run = run if layout_run is None else layout_run
     layouts: dict[str, Any] = {}
     dots: dict[str, str] = {}
@@ -263,10 +264,11 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
             if native:
                 from .draw import layout as native_layout
 
-                layouts[lab] = _layout_dict(native_layout(lay_run, lab, digits))
+                layouts[lab] = _layout_dict(native_layout(lay_run, lab, digits,
+                                                          rankdir=rankdir))
             else:
                 layouts[lab] = None
-                dots[lab] = _layout_source(lay_run, lab, digits)
+                dots[lab] = _layout_source(lay_run, lab, digits, rankdir)
         except RenderError as exc:
             if lab == "numeric":
                 raise
@@ -292,8 +294,8 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
         if run.steps else scene(run, None, initial_labels)
     lines = [len(_node_lines(node)) for node in first.nodes]
     data.update({
-        "nodes": [[n.op if n.op in ("input", "const") else "op", int(n.index == g.output_index)]
-                  for n in g.nodes],
+        "nodes": [[n.op if n.op in ("input", "const") else "op", int(n.index == g.output_index),
+                   n.name] for n in g.nodes],
         "edges": [[e.src, e.dst] for e in g.edges],
         "lines": lines,
         "layouts": layouts, "dot": dots,

@@ -83,6 +83,7 @@ class Stepper(anywidget.AnyWidget):
         labels: ``"numeric"``, ``"symbolic"`` or ``"both"`` (how nodes and edges are labelled).
         interval: milliseconds per step when playing.
         font: CSS pixels of the node text at zoom 100 % (the view never shrinks it to fit).
+        rankdir: ``"LR"`` (inputs on the left) or ``"TB"`` (inputs at the top).
         **inputs: input values, e.g. ``x=3, y=2`` (a run's own inputs are the default).
 
     Attributes:
@@ -103,7 +104,8 @@ class Stepper(anywidget.AnyWidget):
 
     def __init__(self, graph_or_text: Any, values: Mapping[str, Any] | None = None, *,
                  mode: str = "reverse", wrt: str | None = None, labels: str = "numeric",
-                 interval: int = 1000, font: int = 14, **inputs: Any) -> None:
+                 interval: int = 1000, font: int = 14, rankdir: str = "LR",
+                 **inputs: Any) -> None:
         graph = as_graph(graph_or_text)
         given: dict[str, Any] = {}
         if hasattr(graph_or_text, "graph") and isinstance(getattr(graph_or_text, "inputs",
@@ -128,7 +130,7 @@ class Stepper(anywidget.AnyWidget):
         self.run = run
         self._layout_run = run  # every frame, at any input values, uses this run's layout
         self._title = graph_or_text if isinstance(graph_or_text, str) else None
-        self._font = int(font)
+        self._font, self._rankdir = int(font), rankdir
         self._explained: dict[tuple, list[Explanation]] = {}
         self._svgs: dict[tuple, list[str]] = {}
         self._extra: set[str] = set() if labels == "numeric" else {labels}
@@ -252,7 +254,8 @@ class Stepper(anywidget.AnyWidget):
         if small is not None and len(self.graph.nodes) <= 30:
             small = None  # small graphs get every label style anyway
         return view_data(self.run, labels=small, mode=mode, wrt=wrt, initial_labels=labels,
-                         title=self._title, font=self._font, layout_run=self._layout_run,
+                         title=self._title, font=self._font, rankdir=self._rankdir,
+                         layout_run=self._layout_run,
                          explanations=self._explained)
 
     def _check_shown(self, mode: str, wrt: str | None, labels: str) -> None:
