@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system lab test test-fast lint bench clean
+.PHONY: setup system lab test test-fast lint bench clean js js-deps
 
 setup: system $(STAMP)
 
@@ -50,8 +50,19 @@ lab: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: setup system-browser lint
+test: setup system-browser js-deps lint
 	$(PY) -m pytest -q --durations=15 $(PYTEST_ARGS)
+
+# The browser view: js/src -> autodiff_viz/render/static/{view,graphviz}.js (committed, so
+# pip install needs no Node). tests/render/test_bundle.py fails when they are stale.
+js:
+	cd js && npm ci --no-audit --no-fund && node build.mjs
+
+# Node packages for the bundle test's rebuild (skipped quietly when Node is missing).
+js-deps:
+	@if command -v npm >/dev/null 2>&1 && [ ! -d js/node_modules ]; then \
+	  (cd js && npm ci --no-audit --no-fund --silent) || echo "npm ci failed: the bundle rebuild test will be skipped"; \
+	fi
 
 bench: setup
 	$(PY) benchmarks/engine.py

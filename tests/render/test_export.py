@@ -68,7 +68,7 @@ def test_html_page_holds_the_view_data_and_needs_no_network(run, tmp_path):
     titles = [data["strings"][t] for t in view["title"]]
     assert titles == [explain(run, k).title for k in range(10)]
     assert all(data["layouts"].values())             # laid out natively: no WASM needed
-    assert "adv-graphviz-source" not in text
+    assert "id=\"adv-graphviz-source\"" not in text
     assert len(text.encode()) < 120_000
     # self-contained: no external scripts, styles, images or fonts
     assert not re.search(r'<(script|link|img|iframe)[^>]+(src|href)=', text)
@@ -119,7 +119,7 @@ def test_without_graphviz_the_source_still_works(run, tmp_path, monkeypatch):
             assert hint in message
     # the page lays the graph out in the browser (WASM Graphviz comes along)
     page = open(export_html(run, tmp_path / "w.html"), encoding="utf-8").read()
-    assert "adv-graphviz-source" in page and not any(page_data(page)["layouts"].values())
+    assert "id=\"adv-graphviz-source\"" in page and not any(page_data(page)["layouts"].values())
     assert save(run, tmp_path / "fig.dot").endswith("fig.dot")
     assert (tmp_path / "fig.dot").read_text(encoding="utf-8").startswith("digraph")
     assert run._repr_mimebundle_() == {"text/plain": repr(run)}
