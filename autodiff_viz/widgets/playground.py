@@ -28,7 +28,8 @@ from ..core.build import ParseError
 from ..core.graph import GraphError
 from ..core.passes import DomainError, InputError
 from ..core.primitives import UnknownPrimitive
-from ._frames import LABELS
+from ..render.errors import RenderError
+from ..render.scene import LABELS
 from .stepper import MODES, Stepper
 
 __all__ = ["Playground", "parse_at"]
@@ -162,7 +163,7 @@ class Playground(w.VBox):
             if old is not None:
                 self._mode, self._labels = old.mode, old.labels
             stepper = Stepper(graph, values, mode=self._mode, labels=self._labels)
-        except (ValueError, DomainError, InputError) as exc:
+        except (ValueError, DomainError, InputError, RenderError) as exc:
             self._show_error(str(exc))
             return False
         if old is not None:

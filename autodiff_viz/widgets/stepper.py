@@ -28,11 +28,12 @@ from ipywidgets import widget_serialization
 from ..core import Graph, evaluate
 from ..core.passes import DomainError, InputError
 from ..render import engine
+from ..render.draw import frames
 from ..render.errors import RenderError
 from ..render.explain import Explanation
+from ..render.scene import LABELS
 from ..render.view import Bundle, bundle, view_data, view_key
 from ..symbolic.sources import as_graph as _as_graph
-from ._frames import LABELS, frames
 
 __all__ = ["Stepper", "MODES", "as_graph", "GraphvizWasm", "graphviz_model"]
 
@@ -189,8 +190,8 @@ class Stepper(anywidget.AnyWidget):
         """Step ``k`` of the current mode as SVG, on the Stepper's one layout."""
         key = self._key()
         if key not in self._svgs:
-            self._svgs[key] = frames(self.run, labels=self.labels, view=self.view,
-                                     layout_run=self._layout_run)
+            extra = {} if self._layout_run is self.run else {"layout_run": self._layout_run}
+            self._svgs[key] = frames(self.run, labels=self.labels, view=self.view, **extra)
         return self._svgs[key][k]
 
     @property

@@ -86,3 +86,11 @@ def test_parse_at():
 
 def test_top_level_names():
     assert adv.Playground is Playground
+
+
+def test_a_graph_too_big_to_draw_is_a_message_not_a_traceback(pg):
+    old = pg.stepper
+    text = " + ".join(f"sin(x*{k})" for k in range(1, 80))      # > 150 nodes
+    assert pg.build(text) is False
+    assert "nodes" in pg.message and "max_nodes" in pg.message
+    assert pg.stepper is old and "previous graph" in pg.message
