@@ -19,18 +19,20 @@ function arrowScale(pen) {
 export function paletteCss(styles, scope) {
   const S = `.${scope}`;
   const out = [];
-  const N = `${S} .adv-nodes > g`;
-  const E = `${S} .adv-edges > g`;
+  const N = `${S} g.node`;
+  const E = `${S} g.edge`;
   for (const [state, [stroke, fill, pen, style, text]] of Object.entries(styles.node || {})) {
     out.push(`${N}.${state} > .adv-box{stroke:${stroke};fill:${fill};stroke-width:${pen};` +
               `stroke-dasharray:${dash(style)}}`);
     out.push(`${N}.${state} > .adv-box2{stroke:${stroke};stroke-width:${Math.min(+pen, 2)};` +
               `stroke-dasharray:${dash(style)}}`);
-    if (text) out.push(`${N}.${state} > text{fill:${text}}`);
+    // Node text colour: an optional 5th field; Python's drawings grey out unknown nodes.
+    const ink = text || (state === "unknown" ? "#555555" : "");
+    if (ink) out.push(`${N}.${state} > text{fill:${ink}}`);
   }
   if (styles.const) {
     const [stroke, fill, pen, style] = styles.const;
-    out.push(`${N}[data-kind=const] > .adv-box{stroke:${stroke};fill:${fill};` +
+    out.push(`${N}.const > .adv-box{stroke:${stroke};fill:${fill};` +
               `stroke-width:${pen};stroke-dasharray:${dash(style)}}`);
   }
   out.push(`${N}.current > .adv-box{stroke:${CURRENT};stroke-width:${styles.current || 5};` +
@@ -76,9 +78,9 @@ export const BASE_CSS = `
 .adv-view .adv-inputs input{width:5.5em}
 .adv-view .adv-caption{font-size:14px;color:#555}
 .adv-view .adv-title{font-size:16px;font-weight:600;margin:8px 0 4px}
-.adv-view .adv-msg{border-left:4px solid #E69F00;background:#FFF6E0;padding:5px 10px;
+.adv-view .adv-message{border-left:4px solid #E69F00;background:#FFF6E0;padding:5px 10px;
   margin:6px 0;font-size:14px;white-space:pre-wrap}
-.adv-view .adv-msg[hidden]{display:none}
+.adv-view .adv-message[hidden]{display:none}
 .adv-view .adv-viewport{max-width:100%;overflow:auto;max-height:75vh;border:1px solid #e3e3e3;
   border-radius:4px;background:#fff;cursor:grab;position:relative}
 .adv-view .adv-viewport.adv-dragging{cursor:grabbing;user-select:none}
@@ -91,9 +93,9 @@ export const BASE_CSS = `
 .adv-view .adv-legend li{display:inline-flex;align-items:center;gap:6px;margin:0}
 .adv-view .adv-legend svg{display:block;overflow:visible}
 .adv-graph text,.adv-swatch text{font-family:${FONT_FAMILY};text-anchor:middle;fill:#1a1a1a}
-.adv-graph .adv-nodes text{font-size:12px}
-.adv-graph .adv-nodes > g[data-kind=const] text{font-size:11px}
-.adv-graph .adv-edges text{font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px;
+.adv-graph g.node text{font-size:12px}
+.adv-graph g.node.const text{font-size:11px}
+.adv-graph g.edge text{font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px;
   stroke-linejoin:round}
 .adv-box,.adv-box2{fill:#fff;stroke:#999}
 .adv-box2{fill:none}

@@ -89,8 +89,9 @@ export class Scene {
     this.limit = new Float32Array(cells.count);
     this.size = new Float32Array(cells.count);
     this.pos = new Float32Array(2 * cells.count); // x, y of edge labels
-    const edges = s("g", { class: "adv-edges" });
-    const nodes = s("g", { class: "adv-nodes" });
+    this.base = new Array(cells.count); // the fixed part of a class cell's class
+    const edges = s("g", { class: "edges" });
+    const nodes = s("g", { class: "nodes" });
     data.edges.forEach((_, e) => edges.append(this.buildEdge(e, cells.edgeStart + 2 * e)));
     data.nodes.forEach((_, i) => nodes.append(this.buildNode(i, cells.nodeStart[i])));
     this.svg = s("svg", {
@@ -102,9 +103,10 @@ export class Scene {
   }
 
   buildNode(i, at) {
-    const [kind, output] = this.data.nodes[i];
+    const [kind, output, name] = this.data.nodes[i];
     const { x, y, w, h } = this.drawing.nodes[i];
-    const g = s("g", { "data-kind": kind, "data-output": output ? "1" : null });
+    const base = `node ${kind}${output ? " output" : ""} `;
+    const g = s("g", { class: base.trim(), "data-node": name ?? String(i) });
     const inset = output ? GAP : 0;
     const r = kind === "input" ? 0 : Math.min(RADIUS, h / 4);
     if (output) g.append(rect("adv-box2", x - w / 2, y - h / 2, w, h, r && r + GAP / 2));
@@ -123,12 +125,13 @@ export class Scene {
     }
     this.el[at + n] = g;
     this.kind[at + n] = KIND_NODE_CLASS;
+    this.base[at + n] = base;
     return g;
   }
 
   buildEdge(e, at) {
     const geo = this.drawing.edges[e];
-    const g = s("g", {});
+    const g = s("g", { class: "edge", "data-edge": String(e) });
     const pts = geo.pts;
     g.append(s("path", { class: "adv-line", d: bezierPath(pts) }));
     if (geo.tip && pts.length) g.append(arrowhead(geo.tip, pts[pts.length - 1]));
@@ -142,6 +145,7 @@ export class Scene {
     this.pos[2 * at + 1] = ly + BASELINE * SMALL_PT;
     this.el[at + 1] = g;
     this.kind[at + 1] = KIND_EDGE_CLASS;
+    this.base[at + 1] = "edge ";
     return g;
   }
 
@@ -170,7 +174,7 @@ export class Scene {
         setLines(el, text, this.pos[2 * c], this.pos[2 * c + 1], this.size[c]);
         break;
       default:
-        el.setAttribute("class", text);
+        el.setAttribute("class", this.base[c] + text);
     }
   }
 }
