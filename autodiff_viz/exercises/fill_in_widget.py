@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.passes import Run, evaluate
-from ..render.dot import GRAPH_NAME, PALETTE, pinned_header
-from ..render.fmt import d, dot_quote, number
-from ..render.scene import BLANK
+from ..render.dot import GRAPH_NAME, scene_lines
+from ..render.fmt import d, number
+from ..render.scene import BLANK, EdgeView, NodeView, Scene, Texts
 from ..symbolic.checker import Feedback
 from ..symbolic.exact_forms import exact
 from .base import Exercise
@@ -40,14 +40,8 @@ __all__ = ["fill_in", "FillIn", "Blank", "BLANK_SETS"]
 
 BLANK_SETS = ("backward", "forward", "all")
 
-#: status -> (outline colour, fill colour, pen width, line style, mark)
-_STYLE = {
-    "blank": ("#999999", "#FFFFFF", "1.2", "dashed", "?"),
-    "invalid": ("#9a6700", "#FFF8C5", "1.6", "dashed", "?"),
-    "correct": (PALETTE["green"], "#DDF3EC", "2.8", "", "✓"),
-    "wrong": (PALETTE["vermillion"], "#FBE4D5", "2.8", "", "✗"),
-    "given": (PALETTE["blue"], "#E3EEF8", "1.4", "", ""),
-}
+#: status -> the mark written after a blank (colours: render.dot.NODE_STYLES/EDGE_STYLES)
+_MARK = {"blank": "?", "invalid": "?", "correct": "✓", "wrong": "✗"}
 
 
 @dataclass
@@ -246,18 +240,15 @@ class FillIn:
 
     # drawing -------------------------------------------------------------------------------
     def _line(self, b: Blank, head: str, right: Any) -> str:
-        mark = _STYLE[b.status][4]
+        mark = _MARK[b.status]
         if b.status == "correct":
             return f"{head} = {number(right)} {mark}"
         return f"{head} = [{b.id}] {mark}"
 
-    def source(self, pinned: bool = True) -> str:
-        """DOT source of the drawing (pinned to the shared layout when Graphviz is present)."""
-        from ..render import layout as shared_layout
-        from ..render.engine import have_graphviz
-
+    def scene(self) -> Scene:
+        """What the drawing shows: every given number, and the blanks with their state (the
+        browser view and the DOT drawing both draw this one scene)."""
         g, run = self.graph, self.run
-        lay = shared_layout(run, "numeric") if pinned and have_graphviz() else None
         by_node: dict[int, list[Blank]] = {}
         by_edge: dict[int, Blank] = {}
         for b in self.blanks:
@@ -267,44 +258,35 @@ class FillIn:
                 by_node.setdefault(b.index, []).append(b)
         show_adjoints = any(b.kind in ("partial", "adjoint") for b in self.blanks)
         out = g.output.name
-        body = pinned_header(lay)
+        multi = Texts(run).multi
+        nodes = []
         for n in g.nodes:
             i = n.index
             mine = {b.kind: b for b in by_node.get(i, [])}
             if n.op == "const":
-                lines = [g.formula(n)]
+                nodes.append(NodeView(i, n.name, "const", i == g.output_index,
+                                      (g.formula(n),), "value"))
+                continue
+            head = f"{n.name} (input)" if n.op == "input" else g.describe(n)
+            lines = [head + (" (output)" if i == g.output_index and n.op != "input" else "")]
+            lines.append(self._line(mine["value"], n.name, run.values[i])
+                         if "value" in mine else f"{n.name} = {number(run.values[i])}")
+            if "adjoint" in mine:
+                lines.append(self._line(mine["adjoint"], d(out, n.name), run.adjoints[i]))
+            elif show_adjoints and i == g.output_index:
+                lines.append(f"{d(out, out)} = 1")
+            elif show_adjoints and run.adjoints[i] is not None:
+                lines.append(f"{d(out, n.name)} = {number(run.adjoints[i])}")
             else:
-                head = f"{n.name} (input)" if n.op == "input" else g.describe(n)
-                lines = [head + (" (output)" if i == g.output_index and n.op != "input"
-                                 else "")]
-                lines.append(self._line(mine["value"], n.name, run.values[i])
-                             if "value" in mine else f"{n.name} = {number(run.values[i])}")
-                if "adjoint" in mine:
-                    lines.append(self._line(mine["adjoint"], d(out, n.name), run.adjoints[i]))
-                elif show_adjoints and i == g.output_index:
-                    lines.append(f"{d(out, out)} = 1")
-                elif show_adjoints and run.adjoints[i] is not None and n.op != "const":
-                    lines.append(f"{d(out, n.name)} = {number(run.adjoints[i])}")
-                else:
-                    lines.append(BLANK)
+                lines.append(BLANK)
+            lines += [BLANK] * multi[i]
             statuses = [b.status for b in mine.values()]
-            status = ("wrong" if "wrong" in statuses else "invalid" if "invalid" in statuses
-                      else "blank" if "blank" in statuses else "correct" if statuses
-                      else "given")
-            colour, fill, pen, style, _ = _STYLE[status]
-            if n.op == "const":
-                colour, fill, pen, style = "#777777", "#F2F2F2", "1", "dotted"
-            styles = ",".join(filter(None, ["rounded" if n.op != "input" else "", "filled",
-                                            style]))
-            attrs = [("id", f"n{i}"), ("class", f"blank-{status}"), ("label", "\n".join(lines)),
-                     ("shape", "box"), ("style", styles), ("color", colour),
-                     ("fillcolor", fill), ("penwidth", pen)]
-            if i == g.output_index:
-                attrs.append(("peripheries", "2"))
-            if lay is not None:
-                pos, width, height = lay.nodes[i]
-                attrs += [("pos", pos), ("width", width), ("height", height)]
-            body.append(f"\tn{i} [{_attrs(attrs)}]\n")
+            state = ("wrong" if "wrong" in statuses else "invalid" if "invalid" in statuses
+                     else "blank" if "blank" in statuses else "correct" if statuses
+                     else "value")
+            nodes.append(NodeView(i, n.name, "input" if n.op == "input" else "op",
+                                  i == g.output_index, tuple(lines), state))
+        edges = []
         for e in g.edges:
             b = by_edge.get(e.index)
             if g.nodes[e.src].op == "const":
@@ -315,21 +297,27 @@ class FillIn:
                 label = f"{d(e.child, e.parent)} = {number(run.partials[e.index])}"
             else:
                 label = BLANK
-            status = b.status if b is not None else "given"
-            colour, _, pen, style, _ = _STYLE[status]
-            if status == "given":
-                colour, pen = "#505050", "1.2"
-            attrs = [("id", f"e{e.index}"), ("class", f"blank-{status}"), ("color", colour),
-                     ("penwidth", pen), ("style", style or "solid")]
-            if label != BLANK:
-                attrs += [("label", label), ("fontcolor", colour)]
-            if lay is not None:
-                pos, lp = lay.edges[e.index]
-                attrs.append(("pos", pos))
-                if lp is not None and label != BLANK:
-                    attrs.append(("lp", lp))
-            body.append(f"\tn{e.src} -> n{e.dst} [{_attrs(attrs)}]\n")
-        return f"digraph {GRAPH_NAME} {{\n" + "".join(body) + "}\n"
+            edges.append(EdgeView(e.index, e.src, e.dst, label,
+                                  b.status if b is not None else "known"))
+        return Scene(tuple(nodes), tuple(edges), None, "final")
+
+    def source(self, pinned: bool = True) -> str:
+        """DOT source of the drawing (pinned to the shared layout when Graphviz is present)."""
+        from ..render import layout as shared_layout
+        from ..render.engine import have_graphviz
+
+        lay = shared_layout(self.run, "numeric") if pinned and have_graphviz() else None
+        return f"digraph {GRAPH_NAME} {{\n" + "".join(scene_lines(self.scene(), lay)) + "}\n"
+
+    def view_data(self, layout: bool | None = None) -> dict[str, Any]:
+        """The drawing as data for the browser view (the Stepper's view, on its layout)."""
+        from ..render.view import scene_data
+
+        states = {b.status for b in self.blanks}
+        legend = [s for s in ("blank", "correct", "wrong", "invalid") if s in states
+                  or s == "blank"]
+        return scene_data(self.run, self.scene(), title=self.prompt, legend=legend,
+                          layout=layout)
 
     def svg(self) -> str:
         """The drawing as SVG (needs Graphviz)."""
@@ -426,6 +414,3 @@ class FillIn:
         right, total = self.score
         return f"<FillIn {self.mode}: {right} of {total} blanks correct>"
 
-
-def _attrs(pairs: Sequence[tuple[str, str]]) -> str:
-    return ", ".join(f"{k}={dot_quote(v)}" for k, v in pairs)

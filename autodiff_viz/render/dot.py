@@ -47,6 +47,11 @@ NODE_STYLES = {
     "adjoint": (PALETTE["vermillion"], "#FBE4D5", "2.6", ""),
     "tangent": (PALETTE["green"], "#DDF3EC", "2.6", ""),
     "path": (PALETTE["purple"], "#F7E6F0", "2.6", ""),
+    # the fill-in exercise's blanks
+    "blank": ("#999999", "#FFFFFF", "1.2", "dashed"),
+    "invalid": ("#9a6700", "#FFF8C5", "1.6", "dashed"),
+    "correct": (PALETTE["green"], "#DDF3EC", "2.8", ""),
+    "wrong": (PALETTE["vermillion"], "#FBE4D5", "2.8", ""),
 }
 CURRENT_PENWIDTH = "5"
 
@@ -56,6 +61,10 @@ EDGE_STYLES = {
     "known": ("#505050", "1.2", "solid", "#303030"),
     "read": (PALETTE["black"], "3.5", "solid", PALETTE["black"]),
     "path": (PALETTE["purple"], "3.5", "solid", "#7A3B62"),
+    "blank": ("#999999", "1.2", "dashed", "#707070"),
+    "invalid": ("#9a6700", "1.6", "dashed", "#9a6700"),
+    "correct": (PALETTE["green"], "2.8", "solid", PALETTE["green"]),
+    "wrong": (PALETTE["vermillion"], "2.8", "solid", PALETTE["vermillion"]),
 }
 
 GRAPH_ATTRS = ('graph [rankdir=LR, bgcolor="white", outputorder=edgesfirst, nodesep=0.35, '

@@ -29,8 +29,8 @@ from .dot import CURRENT_PENWIDTH, EDGE_STYLES, GRAPH_NAME, NODE_STYLES, RANKDIR
 from .errors import MAX_NODES, RenderError, check_size
 from .scene import LABELS, Texts, _Script, scene, view_steps
 
-__all__ = ["view_data", "view_key", "table", "bundle", "Bundle", "LEGEND", "MAX_PATHS",
-           "EXACT_NODES", "FORMAT", "STATIC"]
+__all__ = ["view_data", "scene_data", "view_key", "table", "bundle", "Bundle", "LEGEND",
+           "MAX_PATHS", "EXACT_NODES", "FORMAT", "STATIC"]
 
 #: The committed JavaScript bundles (built from ``js/`` by ``make js``).
 STATIC = Path(__file__).with_name("static")
@@ -50,6 +50,10 @@ LEGEND = {
     "path": "on the highlighted path",
     "current": "current step (heaviest outline)",
     "read": "edges the current step reads",
+    "blank": "a blank to fill in (dashed)",
+    "correct": "answered correctly ✓ (thick green)",
+    "wrong": "answered wrongly ✗ (thick vermillion)",
+    "invalid": "answer not readable (dashed ochre)",
 }
 _MODE_LEGEND = {"reverse": ["unknown", "value", "adjoint", "current", "read"],
                 "forward": ["value", "tangent", "current", "read"],
@@ -311,6 +315,30 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
     })
     data["strings"] = strings.items
     data["offsets"] = _offsets(lines)
+    return data
+
+
+def scene_data(run: Run, sc: Any, *, title: str, text: str = "",
+               legend: Sequence[str] = (), font: int = 14,
+               layout: bool | None = None) -> dict[str, Any]:
+    """View data for one fixed scene on the run's numeric layout (no steps, no controls):
+    the fill-in exercise draws its blanks this way.
+
+    ``sc`` must give every node the same number of lines as the run's own scenes.
+    """
+    data = view_data(run, labels=("numeric",), modes=("reverse",), title=title, font=font,
+                     layout=layout)
+    strings = _Strings()
+    for item in data["strings"]:
+        strings(item)
+    counts = [len(_node_lines(node)) for node in sc.nodes]
+    if counts != data["lines"]:
+        raise RenderError("the scene's nodes do not have the layout's number of lines")
+    data["views"] = {view_key("reverse", None, "numeric"): {
+        "mode": "reverse", "wrt": None, "labels": "numeric", "n": 1,
+        "title": [strings(title)], "text": [strings(text)], "legend": list(legend),
+        "start": _cells(sc, strings, {}), "diff": []}}
+    data.update(strings=strings.items, inputs=[], missing={}, controls=False)
     return data
 
 

@@ -21,21 +21,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import anywidget
 import traitlets
-from ipywidgets import widget_serialization
 
 from ..core import Graph, evaluate
 from ..core.passes import DomainError, InputError
-from ..render import engine
 from ..render.draw import frames
 from ..render.errors import RenderError
 from ..render.explain import Explanation
 from ..render.scene import LABELS
-from ..render.view import Bundle, bundle, view_data, view_key
+from ..render.view import view_data, view_key
 from ..symbolic.sources import as_graph as _as_graph
+from .view import GraphView
 
-__all__ = ["Stepper", "MODES", "as_graph", "GraphvizWasm", "graphviz_model"]
+__all__ = ["Stepper", "MODES", "as_graph"]
 
 MODES = ("reverse", "forward", "paths")
 
@@ -49,28 +47,7 @@ def as_graph(source: Any) -> Graph:
     return _as_graph(source, what="Stepper()")
 
 
-class GraphvizWasm(anywidget.AnyWidget):
-    """Holds WASM Graphviz for the views of a notebook whose kernel has no ``dot``.
-
-    One instance per kernel (:func:`graphviz_model`), so the ~0.8 MB module is sent once,
-    however many Steppers the notebook shows; each Stepper refers to it.
-    """
-
-    _esm = "export default { render() {} };"
-    source = traitlets.Unicode("").tag(sync=True)
-
-
-_GRAPHVIZ: list[GraphvizWasm] = []
-
-
-def graphviz_model() -> GraphvizWasm:
-    """The one :class:`GraphvizWasm` of this kernel (made on first use)."""
-    if not _GRAPHVIZ or _GRAPHVIZ[0].comm is None:
-        _GRAPHVIZ[:] = [GraphvizWasm(source=bundle("graphviz"))]
-    return _GRAPHVIZ[0]
-
-
-class Stepper(anywidget.AnyWidget):
+class Stepper(GraphView):
     """Step through the passes of a computational graph, one node at a time.
 
     Args:
@@ -91,17 +68,6 @@ class Stepper(anywidget.AnyWidget):
         step: the current step (an int trait; setting it moves the view).
         mode, wrt, labels: what is shown (traits; the view's toggles set them too).
     """
-
-    _esm = Bundle("view")
-    data = traitlets.Dict().tag(sync=True)
-    step = traitlets.Int(0, help="the current step (0-based)").tag(sync=True)
-    mode = traitlets.Unicode("reverse").tag(sync=True)
-    wrt = traitlets.Unicode(None, allow_none=True).tag(sync=True)
-    labels = traitlets.Unicode("numeric").tag(sync=True)
-    message = traitlets.Unicode("").tag(sync=True)
-    interval = traitlets.Int(1000).tag(sync=True)
-    graphviz = traitlets.Instance(GraphvizWasm, allow_none=True).tag(
-        sync=True, **widget_serialization)
 
     def __init__(self, graph_or_text: Any, values: Mapping[str, Any] | None = None, *,
                  mode: str = "reverse", wrt: str | None = None, labels: str = "numeric",
@@ -138,10 +104,8 @@ class Stepper(anywidget.AnyWidget):
         self._reverting = False
         first = wrt or (graph.inputs[0] if graph.inputs else None)
         data = self._data(mode, first, labels)
-        super().__init__(data=data, mode=mode, wrt=first, labels=labels, interval=interval,
-                         graphviz=None if engine.have_graphviz() else graphviz_model())
+        super().__init__(data=data, mode=mode, wrt=first, labels=labels, interval=interval)
         self._check_shown(mode, first, labels)
-        self.on_msg(self._on_message)
 
     # --- public API ----------------------------------------------------------------------
     @property
@@ -330,13 +294,8 @@ class Stepper(anywidget.AnyWidget):
             self._reverting = False
         return False
 
-    def _on_message(self, _widget: Any, msg: Any, _buffers: Any) -> None:
-        if not isinstance(msg, dict):
-            return
-        kind = msg.get("kind")
-        if kind == "hello":
-            self.send({"kind": "hello"})
-        elif kind == "inputs" and isinstance(msg.get("values"), dict):
+    def _received(self, msg: dict[str, Any]) -> None:
+        if msg.get("kind") == "inputs" and isinstance(msg.get("values"), dict):
             values = {}
             for name, v in msg["values"].items():
                 try:

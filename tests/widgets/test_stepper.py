@@ -21,6 +21,7 @@ from autodiff_viz.render import engine
 from autodiff_viz.render.view import table, view_key
 from autodiff_viz.widgets import Stepper
 from autodiff_viz.widgets import stepper as stepper_module
+from autodiff_viz.widgets import view as view_module
 
 pytestmark = pytest.mark.dot
 
@@ -252,7 +253,7 @@ def no_dot(monkeypatch, tmp_path):
                if p and not os.path.exists(os.path.join(p, "dot"))]
     monkeypatch.setenv("PATH", os.pathsep.join(folders))
     assert shutil.which("dot") is None
-    stepper_module._GRAPHVIZ.clear()
+    view_module._GRAPHVIZ.clear()
 
 
 def test_without_dot_the_browser_lays_out_and_wasm_is_shared(no_dot):
