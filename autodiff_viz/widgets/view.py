@@ -8,7 +8,7 @@ WASM Graphviz module is sent to the browser once, however many views a notebook 
 >>> from autodiff_viz.render.view import view_data
 >>> v = GraphView(data=view_data(evaluate(from_text("x*y"), {"x": 1, "y": 2})))
 >>> v.data["views"]["reverse||numeric"]["n"], v.step
-(5, 0)
+(4, 0)
 """
 
 from __future__ import annotations
