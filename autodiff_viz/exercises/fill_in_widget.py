@@ -116,6 +116,23 @@ def fill_in(graph_or_text: Any = None, at: Mapping[str, float] | None = None, *,
     return FillIn(run, blanks, seed=seed, min_sig_figs=min_sig_figs)
 
 
+def _FillInView(fill: FillIn) -> Any:
+    """The browser view of a fill-in exercise; answers typed on the graph come back here."""
+    from ..widgets.view import GraphView
+
+    class FillInView(GraphView):
+        def _received(self, msg: dict[str, Any]) -> None:
+            if msg.get("kind") == "answer":
+                try:
+                    b = fill.blank(int(msg.get("id")))
+                except (KeyError, TypeError, ValueError):
+                    self.message = f"⚠ there is no blank {msg.get('id')!r}"
+                    return
+                fill.check({b.id: str(msg.get("text", ""))})
+
+    return FillInView(data=fill.view_data())
+
+
 class FillIn:
     """The fill-in-the-graph exercise; display it in Jupyter for the widget."""
 
@@ -316,8 +333,15 @@ class FillIn:
         states = {b.status for b in self.blanks}
         legend = [s for s in ("blank", "correct", "wrong", "invalid") if s in states
                   or s == "blank"]
-        return scene_data(self.run, self.scene(), title=self.prompt, legend=legend,
+        data = scene_data(self.run, self.scene(), title=self.prompt, legend=legend,
                           layout=layout)
+        offsets, n = data["offsets"], len(self.graph.nodes)
+        data["blanks"] = [{
+            "id": b.id, "answer": b.answer, "status": b.status, "label": self.describe(b),
+            "cell": (offsets[n] + 2 * b.index if b.kind == "partial"
+                     else offsets[b.index] + (1 if b.kind == "value" else 2))}
+            for b in self.blanks if b.status != "correct"]
+        return data
 
     def svg(self) -> str:
         """The drawing as SVG (needs Graphviz)."""
@@ -348,7 +372,7 @@ class FillIn:
     def _build(self) -> _Widgets:
         import ipywidgets as w
 
-        image = w.HTML(layout=w.Layout(overflow="auto"))
+        image = _FillInView(self)
         texts, notes, rows = {}, {}, []
         for b in self.blanks:
             t = w.Text(value=b.answer, description=self.describe(b),
@@ -389,11 +413,7 @@ class FillIn:
     def _refresh(self) -> None:
         if self._w is None:
             return
-        try:
-            self._w.image.value = self.svg()
-        except Exception as exc:  # noqa: BLE001 - no Graphviz: the form still works
-            self._w.image.value = (f"<pre>{html.escape(self.text())}</pre><i>(drawing "
-                                   f"unavailable: {html.escape(str(exc))})</i>")
+        self._w.image.data = self.view_data()
         for b in self.blanks:
             fb = b.feedback
             self._w.notes[b.id].value = "" if fb is None else fb._repr_html_()

@@ -141,3 +141,22 @@ def test_the_prompts_example_answers_are_valid_answers():
     for example in examples:
         for fb in fi.check({b.id: example for b in fi.blanks}).values():
             assert not fb.message.startswith("Invalid answer"), (example, fb.message)
+
+
+def test_the_widget_draws_with_the_browser_view_and_takes_answers_on_the_graph(fi):
+    box = fi.widget
+    view = fi._w.image
+    data = view.data
+    assert data["controls"] is False and len(data["views"]) == 1
+    strings, start = data["strings"], data["views"]["reverse||numeric"]["start"]
+    blank = fi.blank("b→c")
+    cell = next(x["cell"] for x in data["blanks"] if x["id"] == blank.id)
+    assert strings[start[cell]] == f"∂c/∂b = [{blank.id}] ?"     # the input sits on its line
+    view._on_message(view, {"kind": "answer", "id": blank.id,
+                            "text": "1/(2*sqrt(2*log(3)))"}, [])
+    assert blank.status == "correct" and fi._w.texts[blank.id].value == "1/(2*sqrt(2*log(3)))"
+    data = view.data
+    start = data["views"]["reverse||numeric"]["start"]
+    assert data["strings"][start[cell]] == f"∂c/∂b = {DCDB:#.4g} ✓"
+    assert blank.id not in [x["id"] for x in data["blanks"]]
+    assert "adv-fill-in" in box._dom_classes
