@@ -154,7 +154,6 @@ body {{ font-family: Helvetica, Arial, sans-serif; margin: 1.5em auto; max-width
 </style>
 </head>
 <body>
-<h1 style="font-size: 1.3em; font-weight: normal">{title}</h1>
 {body}
 <noscript>This page needs JavaScript to draw the graph.</noscript>
 </body>
