@@ -37,12 +37,11 @@ COURSE = "sqrt(log(x)*y) + log(x)*y"
 
 
 def program(lines: int) -> str:
-    """A chain where each line also reads the line two above: about 2.4 nodes per line."""
+    """A chain whose every line uses the line above twice: about 2.5 nodes per line."""
     out = ["a0 = x*y"]
     for i in range(1, lines):
-        other = f"a{i - 2}" if i >= 2 else "x"
-        out.append(f"a{i} = a{i - 1}*0.5 + {other}*y" if i % 3 == 0
-                   else f"a{i} = sin(a{i - 1}) + {other}")
+        out.append(f"a{i} = sin(a{i - 1}) + a{i - 1}*0.5" if i % 2
+                   else f"a{i} = cos(a{i - 1})*a{i - 1}")
     return "\n".join(out)
 
 
@@ -50,7 +49,7 @@ def graph_of(nodes: int):
     """The program graph with about ``nodes`` nodes."""
     if nodes <= 6:
         return adv.graph(COURSE), {"x": 3, "y": 2}
-    lines = 1
+    lines = max(1, int(nodes / 2.6))
     while len(adv.graph(program(lines + 1)).nodes) <= nodes:
         lines += 1
     return adv.graph(program(lines)), {"x": 0.3, "y": 0.7}

@@ -78,7 +78,7 @@ def _parse(data: dict) -> Layout:
     for obj in data.get("edges", ()):
         ident = obj.get("id", "")
         if ident.startswith("e") and ident[1:].isdigit():
-            edges[int(ident[1:])] = (obj["pos"], obj.get("lp"))
+            edges[int(ident[1:])] = (obj["pos"], obj.get("lp") or obj.get("xlp"))
     if sorted(nodes) != list(range(len(nodes))) or sorted(edges) != list(range(len(edges))):
         raise RenderError("Graphviz returned an incomplete layout (missing node or edge "
                           "positions)")
