@@ -90,6 +90,8 @@ export class Scene {
     this.size = new Float32Array(cells.count);
     this.pos = new Float32Array(2 * cells.count); // x, y of edge labels
     this.base = new Array(cells.count); // the fixed part of a class cell's class
+    this.nodeOf = new Int32Array(cells.count).fill(-1); // node of a node class cell
+    this.current = -1; // the node whose class says "current"
     const edges = s("g", { class: "edges" });
     const nodes = s("g", { class: "nodes" });
     data.edges.forEach((_, e) => edges.append(this.buildEdge(e, cells.edgeStart + 2 * e)));
@@ -126,6 +128,7 @@ export class Scene {
     this.el[at + n] = g;
     this.kind[at + n] = KIND_NODE_CLASS;
     this.base[at + n] = base;
+    this.nodeOf[at + n] = i;
     return g;
   }
 
@@ -173,8 +176,12 @@ export class Scene {
       case KIND_EDGE_LABEL:
         setLines(el, text, this.pos[2 * c], this.pos[2 * c + 1], this.size[c]);
         break;
-      default:
+      default: {
         el.setAttribute("class", this.base[c] + text);
+        const i = this.nodeOf[c];
+        if (i >= 0 && /\bcurrent\b/.test(text)) this.current = i;
+        else if (i >= 0 && this.current === i) this.current = -1;
+      }
     }
   }
 }

@@ -12,7 +12,7 @@ import { Scene } from "./scene.js";
 const PLAY_MS = 1000; // default; the widget's `interval` trait or data.interval win
 const HELLO_MS = 1500;
 const ZOOM_STEP = 1.25;
-const ZOOM_MIN = 0.1;
+const ZOOM_MIN = 0.02;
 const ZOOM_MAX = 6;
 const LABEL_WORDS = { numeric: "numeric", symbolic: "symbolic", both: "both" };
 const STATIC = "needs a running Python kernel; this is a static copy.";
@@ -342,6 +342,7 @@ class View {
     if (this.scene) {
       this.times.push(ms);
       if (this.times.length > 500) this.times.shift();
+      this.reveal(this.scene.current);
     }
     if (user && this.model.get("step") !== k) this.tell({ step: k });
     return ms;
@@ -587,6 +588,31 @@ class View {
     this.applyZoom();
     vp.scrollLeft = cx * vp.scrollWidth - vp.clientWidth / 2;
     vp.scrollTop = cy * vp.scrollHeight - vp.clientHeight / 2;
+  }
+
+  /** Scrolls the viewport (if needed) so that node i is in view. */
+  reveal(i) {
+    if (i < 0 || !this.scene) return;
+    const vp = this.viewport;
+    if (vp.scrollWidth <= vp.clientWidth && vp.scrollHeight <= vp.clientHeight) return;
+    const box = this.scene.drawing.nodes[i];
+    const z = this.scale * this.zoom;
+    // the SVG's corner in the viewport's scrolled content (an <svg> has no offsetLeft)
+    const r = this.scene.svg.getBoundingClientRect();
+    const v = vp.getBoundingClientRect();
+    const ox = r.left - v.left - vp.clientLeft + vp.scrollLeft;
+    const oy = r.top - v.top - vp.clientTop + vp.scrollTop;
+    const x0 = ox + (box.x - box.w / 2) * z;
+    const y0 = oy + (box.y - box.h / 2) * z;
+    const x1 = x0 + box.w * z;
+    const y1 = y0 + box.h * z;
+    const m = 24; // keep a margin around the node
+    const inX = x0 >= vp.scrollLeft + m && x1 <= vp.scrollLeft + vp.clientWidth - m;
+    const inY = y0 >= vp.scrollTop + m && y1 <= vp.scrollTop + vp.clientHeight - m;
+    if (inX && inY) return;
+    const left = inX ? vp.scrollLeft : (x0 + x1) / 2 - vp.clientWidth / 2;
+    const top = inY ? vp.scrollTop : (y0 + y1) / 2 - vp.clientHeight / 2;
+    vp.scrollTo({ left: Math.max(0, left), top: Math.max(0, top), behavior: "smooth" });
   }
 
   fitWidth() {
