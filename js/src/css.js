@@ -19,8 +19,9 @@ function arrowScale(pen) {
 export function paletteCss(styles, scope) {
   const S = `.${scope}`;
   const out = [];
-  const N = `${S} g.node`;
-  const E = `${S} g.edge`;
+  // graph nodes/edges and the legend's swatches (which must not match g.node / g.edge)
+  const N = `${S} :is(g.node,g.adv-knode)`;
+  const E = `${S} :is(g.edge,g.adv-kedge)`;
   for (const [state, [stroke, fill, pen, style, text]] of Object.entries(styles.node || {})) {
     out.push(`${N}.${state} > .adv-box{stroke:${stroke};fill:${fill};stroke-width:${pen};` +
               `stroke-dasharray:${dash(style)}}`);

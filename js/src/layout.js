@@ -53,7 +53,8 @@ export function fromJson0(json, nNodes, nEdges) {
   const edges = new Array(nEdges).fill(null);
   for (const e of g.edges || []) {
     const m = /^e(\d+)$/.exec(e.id || "");
-    if (m && e.pos && +m[1] < nEdges) edges[+m[1]] = [e.pos, e.lp || null];
+    // big graphs label edges with xlabels (placed after the layout): their spot is "xlp"
+    if (m && e.pos && +m[1] < nEdges) edges[+m[1]] = [e.pos, e.lp || e.xlp || null];
   }
   const lost = nodes.indexOf(null) >= 0 ? "a node" : edges.indexOf(null) >= 0 ? "an edge" : "";
   if (lost) throw new Error(`Graphviz's layout lacks ${lost} position`);

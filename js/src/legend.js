@@ -3,14 +3,14 @@
 import { h, s } from "./dom.js";
 
 function nodeSwatch(cls, x = 2) {
-  return s("g", { class: `node op ${cls}` },
+  return s("g", { class: `adv-knode op ${cls}` },
     s("rect", { class: "adv-box", x, y: 3, width: 26, height: 13, rx: 4 }));
 }
 
 function edgeSwatch(cls, x0 = 2, x1 = 30) {
   const tip = x1;
   const base = x1 - 7;
-  return s("g", { class: `edge ${cls}` },
+  return s("g", { class: `adv-kedge ${cls}` },
     s("path", { class: "adv-line", d: `M${x0},9.5L${base},9.5` }),
     s("polygon", { class: "adv-arrow", points: `${tip},9.5 ${base},7 ${base},12`,
                    style: "transform-origin:100% 50%" }));

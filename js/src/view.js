@@ -122,7 +122,7 @@ class View {
     this.root = h("div", {
       class: `adv-view ${this.scope}`, tabindex: 0,
       "data-lm-suppress-shortcuts": "true", "data-p-suppress-shortcuts": "true",
-      onkeydown: (ev) => this.key(ev),
+      onkeydown: (ev) => this.onKey(ev),
     }, this.style, this.gtitle, steps, opts, this.msg, this.title, this.viewport, this.text,
     this.legendBox);
     this.style.textContent = BASE_CSS;
@@ -392,7 +392,7 @@ class View {
     this.playBtn.setAttribute("aria-pressed", "false");
   }
 
-  key(ev) {
+  onKey(ev) {
     const t = ev.target;
     const tag = t && t.tagName;
     if (tag === "SELECT" || tag === "TEXTAREA" || (t && t.isContentEditable)) return;
