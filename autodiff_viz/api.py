@@ -43,7 +43,7 @@ class Run(_passes.Run):
         return save(self, path, step=step, **options)
 
     def export_html(self, path: str, **options: Any) -> str:
-        """A self-contained stepper page (plain JS, no kernel, no network)."""
+        """The Stepper's view as one self-contained page (no kernel, no network)."""
         from .render import export_html
 
         return export_html(self, path, **options)

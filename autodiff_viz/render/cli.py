@@ -97,6 +97,7 @@ def _parse_at(text: str) -> dict[str, float]:
 
 def _run(args: argparse.Namespace) -> Run:
     text = sys.stdin.read() if args.expr == "-" else args.expr
+    args.text = text  # what was typed: the page's title
     graph = from_text(text)
     try:
         return evaluate(graph, _parse_at(args.at))
@@ -123,7 +124,11 @@ def cmd_html(args: argparse.Namespace) -> int:
 
     run = _run(args)
     view = parse_view(args.view, run)
-    print(export_html(run, args.output, labels=args.labels, view=view, title=args.title))
+    title = args.title
+    if title is None:  # what was typed, at the point
+        at = ", ".join(f"{k} = {v:g}" for k, v in run.inputs.items())
+        title = " ".join(args.text.split()) + (f" at {at}" if at else "")
+    print(export_html(run, args.output, labels=args.labels, view=view, title=title))
     return 0
 
 
