@@ -127,7 +127,8 @@ def cmd_html(args: argparse.Namespace) -> int:
     title = args.title
     if title is None:  # what was typed, at the point
         at = ", ".join(f"{k} = {v:g}" for k, v in run.inputs.items())
-        title = " ".join(args.text.split()) + (f" at {at}" if at else "")
+        typed = "; ".join(line.strip() for line in args.text.splitlines() if line.strip())
+        title = typed + (f" at {at}" if at else "")
     print(export_html(run, args.output, labels=args.labels, view=view, title=title))
     return 0
 
