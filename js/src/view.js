@@ -28,6 +28,16 @@ function uniqueScope() {
   return `adv-u${globalThis.__autodiffVizViews}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
+/** The scroll offset that brings [a, b] into a window of `size` at `at`, moving as little
+ *  as possible but keeping some context around it (centred when it does not fit). */
+function scrollFor(a, b, at, size) {
+  const m = Math.min(96, size * 0.15);
+  if (b - a > size - 2 * m) return (a + b) / 2 - size / 2;
+  if (a < at + m) return a - m;
+  if (b > at + size - m) return b - size + m;
+  return at;
+}
+
 function clamp(k, lo, hi) {
   return Math.max(lo, Math.min(hi, k));
 }
@@ -606,13 +616,11 @@ class View {
     const y0 = oy + (box.y - box.h / 2) * z;
     const x1 = x0 + box.w * z;
     const y1 = y0 + box.h * z;
-    const m = 24; // keep a margin around the node
-    const inX = x0 >= vp.scrollLeft + m && x1 <= vp.scrollLeft + vp.clientWidth - m;
-    const inY = y0 >= vp.scrollTop + m && y1 <= vp.scrollTop + vp.clientHeight - m;
-    if (inX && inY) return;
-    const left = inX ? vp.scrollLeft : (x0 + x1) / 2 - vp.clientWidth / 2;
-    const top = inY ? vp.scrollTop : (y0 + y1) / 2 - vp.clientHeight / 2;
-    vp.scrollTo({ left: Math.max(0, left), top: Math.max(0, top), behavior: "smooth" });
+    const left = scrollFor(x0, x1, vp.scrollLeft, vp.clientWidth);
+    const top = scrollFor(y0, y1, vp.scrollTop, vp.clientHeight);
+    if (left !== vp.scrollLeft || top !== vp.scrollTop) {
+      vp.scrollTo({ left: Math.max(0, left), top: Math.max(0, top), behavior: "smooth" });
+    }
   }
 
   fitWidth() {

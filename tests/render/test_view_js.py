@@ -122,6 +122,7 @@ def strings_of(data, key, field):
 
 def shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(350)  # CSS transitions (≤ 250 ms) end first
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
