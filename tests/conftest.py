@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -47,3 +49,10 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "dot" in item.keywords:
                 item.add_marker(skip)
+
+
+# Browser tests: shared helpers live in tests/browser_support/ (a plain package, imported as
+# ``browser_support``); its session fixtures (one Chromium, one server per front end) are
+# re-exported here so every browser test module reuses them.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser_support.fixtures import browser, lab_server, notebook_server  # noqa: E402,F401

@@ -1,0 +1,68 @@
+"""Debian Chromium through Playwright (sync API), stopped and then killed by PID."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pathlib
+from collections.abc import Iterator
+
+import pytest
+
+from .procs import alive, descendants, kill
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--disable-dev-shm-usage", "--window-size=1366,768"]
+#: Every page of the browser tests is this size (a common laptop screen).
+VIEWPORT = {"width": 1366, "height": 768}
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """A Playwright Browser on Debian Chromium; skips the test when either is missing."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: install the Debian 'chromium' package "
+                    "(make test does it when run as root)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    before = set(descendants(os.getpid()))
+    pw = sync_api.sync_playwright().start()
+    browser = None
+    try:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=60_000)
+        yield browser
+    finally:
+        ours = [p for p in descendants(os.getpid()) if p not in before]
+        try:
+            if browser is not None:
+                browser.close()
+            pw.stop()
+        finally:
+            kill(alive(ours))
+
+
+def new_page(browser, timeout_ms: int = 30_000):
+    """A page at 1366×768 in its own context, which records console errors and page errors
+    in ``page.adv_errors``."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.set_default_timeout(timeout_ms)
+    errors: list[str] = []
+    log: list[str] = []
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.on("console", lambda m: log.append(f"{m.type}: {m.text}"))
+    page.adv_errors, page.adv_console = errors, log
+    return page
+
+
+def save_failure(page, name: str, extra: dict[str, str] | None = None) -> None:
+    """Screenshot and console of a failed test, in test-artifacts/ (best effort)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with contextlib.suppress(Exception):
+        page.screenshot(path=str(ARTIFACTS / f"{name}_failure.png"), full_page=True)
+    text = "\n".join([*getattr(page, "adv_errors", []), *getattr(page, "adv_console", [])])
+    (ARTIFACTS / f"{name}_failure_console.txt").write_text(text)
+    for suffix, content in (extra or {}).items():
+        (ARTIFACTS / f"{name}_failure_{suffix}").write_text(content)
