@@ -1,76 +1,63 @@
-"""Lecture 1 in a real browser: JupyterLab + Chromium, Run All, step its Stepper to the end.
+"""Lecture 1 in a real browser: JupyterLab 4 + Chromium, Run All, step its Stepper to the end.
 
-This reuses the widgets browser test (``tests/widgets/test_browser.py``): its JupyterLab and
-Chromium fixtures (both stopped by PID) and its stepping routine, pointed at
-``notebooks/01_backprop_by_hand.ipynb`` instead of its own one-cell notebook. The routine
-clicks Next until the backward pass is done, checks that ∂f/∂x ≈ 0.8915 is on the page,
-and keeps a screenshot in test-artifacts/lecture1/.
+Uses the session's JupyterLab server and Chromium (``browser_support.fixtures``, stopped by
+PID) on a copy of ``notebooks/01_backprop_by_hand.ipynb``. After Run All every cell must
+finish without an error output; the Stepper's view (the output of the ``adv.Stepper(...)``
+cell) must reach ∂f/∂x ≈ 0.8915 in the x node after nine Next clicks, with the title at
+"(10/10)". The screenshot goes to test-artifacts/lecture1/ (docs/stepper.png is left to the
+widgets test, which shows the same Stepper call).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import pathlib
+import contextlib
+import math
+import shutil
 
 import pytest
+from browser_support import view as bv
+from browser_support.chromium import ARTIFACTS, ROOT, new_page, save_failure
+from browser_support.jupyter import run_all_cells, wait_all_run
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 LECTURE = ROOT / "notebooks" / "01_backprop_by_hand.ipynb"
-SOURCE = ROOT / "tests" / "widgets" / "test_browser.py"
+DFDX = 1 / (3 * math.sqrt(2 * math.log(3))) + 2 / 3          # published: ≈ 0.891542
 
 pytestmark = [pytest.mark.browser, pytest.mark.dot, pytest.mark.notebooks]
 
 
-def _load_browser_test():
-    if not SOURCE.exists():
-        pytest.skip(f"{SOURCE.relative_to(ROOT)} (the widgets browser test) is missing",
-                    allow_module_level=True)
-    spec = importlib.util.spec_from_file_location("_adv_lecture1_browser", SOURCE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.NOTEBOOK = LECTURE          # the fixtures and the routine read this global
-    return module
-
-
-_shared = _load_browser_test()
-lab = _shared.lab                      # fixtures, re-exported for this module
-browser = _shared.browser
-_run_all_cells = _shared._run_all_cells
-
-_NO_CELL_RUNNING = """() => ![...document.querySelectorAll('.jp-InputArea-prompt')]
-    .some(p => p.innerText.includes('*'))"""
-
-
-def _run_all_then_show_stepper(page) -> None:
-    """Run All, wait until every cell has run, then scroll the Stepper into view.
-
-    Lecture 1 is long, and JupyterLab renders only the cells on screen: after Run All the
-    view sits at the last cell, so the Stepper's text would read as empty.
-    """
-    _run_all_cells(page)
-    stepper = page.locator(".adv-stepper").first
-    stepper.wait_for(timeout=120_000)
-    page.wait_for_function(_NO_CELL_RUNNING, timeout=120_000)
-    stepper.scroll_into_view_if_needed()
-    page.wait_for_function("el => el.innerText.trim().length > 0",
-                           arg=stepper.locator(".adv-title").first.element_handle(),
-                           timeout=30_000)
-
-
-_shared._run_all_cells = _run_all_then_show_stepper
-
-
-# JupyterLab 4 only: the widgets test also covers Notebook 7 on its one-cell notebook.
-@pytest.mark.parametrize("lab", ["lab"], indirect=True)
-def test_lecture_1_stepper_in_jupyterlab(lab, browser, monkeypatch):
+def test_lecture_1_stepper_in_jupyterlab(lab_server, browser):
     assert LECTURE.exists()
-    # Keep this run's screenshots apart, and leave docs/stepper.png to the widgets test
-    # (it shows the same Stepper call on the same graph): the routine copies its screenshot
-    # to ROOT/docs only when that folder exists.
-    artifacts = ROOT / "test-artifacts" / "lecture1"
-    artifacts.mkdir(parents=True, exist_ok=True)
-    monkeypatch.setattr(_shared, "ARTIFACTS", artifacts)
-    monkeypatch.setattr(_shared, "ROOT", artifacts)
-    _shared.test_stepper_in_jupyterlab(lab, browser)
-    shots = sorted(artifacts.glob("stepper_backward*.png"), key=lambda p: p.stat().st_mtime)
-    assert shots and shots[-1].stat().st_size > 10_000, "no screenshot of lecture 1's Stepper"
+    shutil.copy(LECTURE, lab_server.work / LECTURE.name)
+    page = new_page(browser, timeout_ms=30_000)
+    try:
+        lab_server.open(page, LECTURE.name)
+        run_all_cells(page)
+        cell = page.locator(".jp-CodeCell").filter(
+            has=page.locator(".jp-InputArea-editor", has_text="adv.Stepper("))
+        assert cell.count() == 1, f"{cell.count()} cells call adv.Stepper("
+        root = cell.locator(".jp-OutputArea .adv-view").first
+        s = bv.wait_ready(root, timeout_ms=120_000)
+        wait_all_run(page, timeout_ms=180_000)
+        errors = page.locator(".jp-OutputArea-output[data-mime-type*='stderr'], "
+                              ".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']")
+        tracebacks = [t for t in errors.all_inner_texts() if "Error" in t]
+        assert tracebacks == [], f"cells failed: {tracebacks[:3]}"
+        root.scroll_into_view_if_needed()
+        assert s["count"] == 10, s
+        bv.check_font(root)
+        for k in range(1, s["count"]):
+            root.locator(".adv-next").click()
+            s = bv.wait_step(root, k)
+        assert f"{DFDX:.4f}" in bv.node_text(s, "x"), bv.node_text(s, "x")
+        assert "(10/10)" in s["title"], s["title"]
+        bv.wait_current_visible(root)
+        artifacts = ARTIFACTS / "lecture1"
+        artifacts.mkdir(parents=True, exist_ok=True)
+        root.screenshot(path=str(artifacts / "stepper_backward_lab.png"))
+    except BaseException:
+        save_failure(page, "lecture1", {"server.log": lab_server.log.read_text()})
+        raise
+    finally:
+        page.close()
+        with contextlib.suppress(Exception):
+            lab_server.shut_down_kernels()
