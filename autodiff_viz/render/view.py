@@ -338,7 +338,8 @@ def scene_data(run: Run, sc: Any, *, title: str, text: str = "",
         "mode": "reverse", "wrt": None, "labels": "numeric", "n": 1,
         "title": [strings(title)], "text": [strings(text)], "legend": list(legend),
         "start": _cells(sc, strings, {}), "diff": []}}
-    data.update(strings=strings.items, inputs=[], missing={}, controls=False)
+    data.update(strings=strings.items, inputs=[], missing={}, controls=False, title="",
+                options={"modes": ["reverse"], "wrts": [], "labels": ["numeric"]})
     return data
 
 

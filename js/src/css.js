@@ -50,6 +50,15 @@ export function paletteCss(styles, scope) {
 
 /** The fixed CSS of every view (scoped under .adv-view). */
 export const BASE_CSS = `
+.adv-view [hidden]{display:none !important}
+.adv-view foreignObject.adv-blank{overflow:visible}
+.adv-view foreignObject.adv-blank input.adv-answer{box-sizing:border-box;width:100%;height:100%;
+  font:11px Helvetica,Arial,"Liberation Sans",sans-serif;padding:0 3px;margin:0;
+  border:1.5px dashed #999;border-radius:3px;background:#fff;color:#111}
+.adv-view foreignObject.adv-blank.wrong input.adv-answer{border:2px solid #D55E00;
+  background:#FBE4D5}
+.adv-view foreignObject.adv-blank.invalid input.adv-answer{border-color:#9a6700;
+  background:#FFF8C5}
 .adv-view{font-family:${FONT_FAMILY};font-size:15px;line-height:1.4;color:#222;background:#fff;
   max-width:100%;box-sizing:border-box;padding:6px 8px;outline:none;position:relative;
   text-align:left}

@@ -3,7 +3,7 @@
 
 import { BASE_CSS, paletteCss } from "./css.js";
 import { cellLayout, expandView, findView, MODE_WORDS, resolveChoice } from "./data.js";
-import { h } from "./dom.js";
+import { h, s as svgEl } from "./dom.js";
 import { wasmLayout } from "./loader.js";
 import { fromLayout } from "./layout.js";
 import { legend } from "./legend.js";
@@ -107,6 +107,7 @@ class View {
     const steps = h("div", { class: "adv-bar adv-steps" },
       h("span", { class: "adv-group" }, this.resetBtn, this.prevBtn, this.playBtn, this.nextBtn),
       this.slider, this.counter);
+    this.stepsBar = steps;
     this.modes = h("span", { class: "adv-group adv-mode", role: "group", "aria-label": "mode" });
     this.wrtSel = h("select", { class: "adv-wrt", "aria-label": "derivative with respect to",
                                 onchange: () => this.choose({ wrt: this.wrtSel.value }) });
@@ -239,6 +240,7 @@ class View {
     this.gtitle.textContent = data.title || "";
     this.gtitle.hidden = !data.title;
     this.buildOptions();
+    this.stepsBar.style.display = data.controls === false ? "none" : ""; // the fill-in
     const choice = this.firstChoice(data);
     if (!choice) {
       this.say("There is nothing to show: the data has no views.");
@@ -319,12 +321,48 @@ class View {
       if (this.viewport.firstChild !== scene.svg) this.viewport.replaceChildren(scene.svg);
       this.applyZoom();
       this.show(this.k, false);
+      this.placeBlanks(scene);
     }, (err) => {
       if (this.data !== data || this.choice.labels !== labels) return;
       this.wait("The graph could not be laid out.");
       this.say(`Could not lay out the graph in the browser: ${err.message || err}`);
     });
     this.show(this.k, false);
+  }
+
+  /** Answer boxes over the text lines listed in data.blanks (the fill-in exercise): Enter
+   *  sends {"kind": "answer", id, text}; checking needs the kernel (sympy). */
+  placeBlanks(scene) {
+    for (const old of scene.svg.querySelectorAll("foreignObject.adv-blank")) old.remove();
+    for (const b of this.data.blanks || []) {
+      const text = scene.el[b.cell];
+      if (!text || !text.getBBox) continue;
+      const box = text.getBBox();
+      const w = Math.max(box.width + 8, 80), ht = box.height + 2;
+      const fo = svgEl("foreignObject", { class: `adv-blank ${b.status}`, width: w, height: ht,
+        x: box.x + box.width / 2 - w / 2, y: box.y + box.height / 2 - ht / 2 });
+      const input = h("input", { type: "text", class: "adv-answer", "data-blank": b.id,
+        placeholder: text.textContent, title: b.label, "aria-label": b.label,
+        value: b.answer || "" });
+      input.addEventListener("keydown", (ev) => {
+        ev.stopPropagation(); // arrows and space edit the answer, they do not step
+        if (ev.key === "Enter") this.answer(b, input);
+      });
+      input.addEventListener("change", () => this.answer(b, input));
+      fo.append(input);
+      text.style.visibility = "hidden"; // the box shows the same words as its placeholder
+      scene.svg.append(fo);
+    }
+  }
+
+  async answer(b, input) {
+    if (input.value === (b.answer || "")) return;
+    if (!(await this.hasKernel())) {
+      this.say(`Checking answer [${b.id}] ${STATIC}`);
+      return;
+    }
+    b.answer = input.value;
+    this.model.send({ kind: "answer", id: b.id, text: input.value });
   }
 
   /** A placeholder in the viewport until the SVG of the chosen label style is ready. */
