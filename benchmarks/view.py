@@ -94,7 +94,7 @@ def frame_switch(nodes_list: list[int]) -> dict[int, float]:
                 path.write_text(page(data), encoding="utf-8")
                 tab = browser.new_page(viewport={"width": 1366, "height": 768})
                 tab.goto(path.as_uri())
-                tab.wait_for_selector(".adv-view svg .node")
+                tab.wait_for_selector(".adv-view svg g.node")
                 out[len(g.nodes)] = tab.evaluate("""() => {
                     const api = document.querySelector('.adv-view').__advView;
                     const n = api.count(), times = [];
