@@ -52,7 +52,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 # Browser tests: shared helpers live in tests/browser_support/ (a plain package, imported as
-# ``browser_support``); its session fixtures (one Chromium, one server per front end) are
-# re-exported here so every browser test module reuses them.
+# ``browser_support``); its fixtures (one server per front end for the session, Chromium per
+# module) are re-exported here so every browser test module reuses them.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_support.fixtures import browser, lab_server, notebook_server  # noqa: E402,F401

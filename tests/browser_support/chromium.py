@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import pathlib
+import shutil
+import tempfile
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -21,18 +24,38 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def _using(marker: str) -> list[int]:
+    """PIDs whose command line contains ``marker`` (a unique temporary path)."""
+    out = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    out.append(int(entry.name))
+            except OSError:
+                pass
+    return out
+
+
 @contextlib.contextmanager
 def chromium() -> Iterator:
-    """A Playwright Browser on Debian Chromium; skips the test when either is missing."""
+    """A Playwright Browser on Debian Chromium; skips the test when either is missing.
+
+    Afterwards every process it started is gone: those below this process (killed by PID),
+    and Chromium's crash handlers, which detach from the process tree: they get a config
+    folder of their own (``XDG_CONFIG_HOME``), which names them on their command line.
+    """
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is missing: install the Debian 'chromium' package "
                     "(make test does it when run as root)")
     sync_api = pytest.importorskip("playwright.sync_api")
     before = set(descendants(os.getpid()))
+    config = tempfile.mkdtemp(prefix="adv-chromium-")
     pw = sync_api.sync_playwright().start()
     browser = None
     try:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=60_000)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=60_000,
+                                     env={**os.environ, "XDG_CONFIG_HOME": config})
         yield browser
     finally:
         ours = [p for p in descendants(os.getpid()) if p not in before]
@@ -42,6 +65,11 @@ def chromium() -> Iterator:
             pw.stop()
         finally:
             kill(alive(ours))
+            deadline = time.monotonic() + 3
+            while alive(_using(config)) and time.monotonic() < deadline:
+                time.sleep(0.1)     # the crash handlers exit once the browser has gone
+            kill(alive(_using(config)))
+            shutil.rmtree(config, ignore_errors=True)
 
 
 def new_page(browser, timeout_ms: int = 30_000):

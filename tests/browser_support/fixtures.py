@@ -1,5 +1,9 @@
-"""Session fixtures of the browser tests, re-exported by tests/conftest.py: one Chromium and
-at most one server per front end for the whole run (started when a test first asks)."""
+"""Fixtures of the browser tests, re-exported by tests/conftest.py: at most one server per
+front end for the whole run (started when a test first asks), one Chromium per module.
+
+Chromium is per module, not per session: Playwright's sync API allows one running instance
+per thread, and other test modules (tests/render/test_view_js.py) start their own.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ from .chromium import chromium
 from .jupyter import JupyterServer
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian Chromium (Playwright); killed by PID at the end of the session."""
+    """Debian Chromium (Playwright); killed by PID at the end of the module."""
     with chromium() as b:
         yield b
 

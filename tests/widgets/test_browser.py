@@ -133,6 +133,8 @@ def test_stepper_in_jupyter(jupyter, browser):
         save_failure(page, f"stepper_{front}", {"server.log": jupyter.log.read_text()})
         raise
     finally:
+        (ARTIFACTS / f"stepper_{front}_console.txt").write_text(
+            "\n".join([*page.adv_errors, *page.adv_console]))
         page.close()
         with contextlib.suppress(Exception):
             jupyter.shut_down_kernels()
