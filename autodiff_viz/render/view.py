@@ -9,7 +9,7 @@ table is made from the same :func:`~autodiff_viz.render.scene.scene` that ``draw
 >>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"), {"x": 3, "y": 2})
 >>> data = view_data(run, labels=("numeric",), layout=False)
 >>> v = data["views"]["reverse||numeric"]
->>> v["n"], [data["strings"][t] for t in v["title"][6:7]]
+>>> v["n"], [data["strings"][t] for t in ints(v["title"])[6:7]]
 (10, ['Backward pass, step 3 of 6 (7/10): ∂f/∂b'])
 >>> cells = table(v)[6]
 >>> [data["strings"][c] for c in cells[data["offsets"][3]:data["offsets"][3] + 5]]
@@ -29,7 +29,7 @@ from .dot import CURRENT_PENWIDTH, EDGE_STYLES, GRAPH_NAME, NODE_STYLES, RANKDIR
 from .errors import MAX_NODES, RenderError, check_size
 from .scene import LABELS, Texts, _Script, scene, view_steps
 
-__all__ = ["view_data", "scene_data", "view_key", "table", "bundle", "Bundle", "LEGEND",
+__all__ = ["view_data", "scene_data", "view_key", "table", "ints", "bundle", "Bundle", "LEGEND",
            "MAX_PATHS", "EXACT_NODES", "FORMAT", "STATIC"]
 
 #: The committed JavaScript bundles (built from ``js/`` by ``make js``).
@@ -155,9 +155,26 @@ def _view(run: Run, mode: str, wrt: str | None, labels: str, texts: Texts,
                          if a != b for v in (c, b)])
         previous = cells
     return {"mode": mode, "wrt": wrt, "labels": labels, "n": len(steps),
-            "title": [strings(e.title) for e in explanations],
-            "text": [strings(e.text) for e in explanations],
-            "legend": _MODE_LEGEND[mode], "start": start, "diff": diff}
+            "title": _csv(strings(e.title) for e in explanations),
+            "text": _csv(strings(e.text) for e in explanations),
+            "legend": _MODE_LEGEND[mode], "start": _csv(start), "diff": [_csv(c) for c in diff]}
+
+
+def _csv(numbers: Iterable[int]) -> str:
+    """Integers as one comma-separated string: a saved notebook keeps it on one line (a
+    JSON list would take a line per number)."""
+    return ",".join(map(str, numbers))
+
+
+def ints(text: str | Sequence[int]) -> list[int]:
+    """The integers of a ``start``, ``diff``, ``title`` or ``text`` entry.
+
+    >>> ints("3,0,12"), ints("")
+    ([3, 0, 12], [])
+    """
+    if not isinstance(text, str):
+        return list(text)
+    return [int(x) for x in text.split(",")] if text else []
 
 
 def view_key(mode: str, wrt: str | None, labels: str) -> str:
@@ -168,9 +185,10 @@ def view_key(mode: str, wrt: str | None, labels: str) -> str:
 def table(view: dict[str, Any]) -> list[list[int]]:
     """Every step's cells of one view (``start`` with the diffs applied), as the browser
     expands them."""
-    cells = list(view["start"])
+    cells = ints(view["start"])
     out = [list(cells)]
-    for change in view["diff"]:
+    for text in view["diff"]:
+        change = ints(text)
         for c, v in zip(change[::2], change[1::2], strict=True):
             cells[c] = v
         out.append(list(cells))
@@ -336,8 +354,8 @@ def scene_data(run: Run, sc: Any, *, title: str, text: str = "",
         raise RenderError("the scene's nodes do not have the layout's number of lines")
     data["views"] = {view_key("reverse", None, "numeric"): {
         "mode": "reverse", "wrt": None, "labels": "numeric", "n": 1,
-        "title": [strings(title)], "text": [strings(text)], "legend": list(legend),
-        "start": _cells(sc, strings, {}), "diff": []}}
+        "title": _csv([strings(title)]), "text": _csv([strings(text)]),
+        "legend": list(legend), "start": _csv(_cells(sc, strings, {})), "diff": []}}
     data.update(strings=strings.items, inputs=[], missing={}, controls=False, title="",
                 options={"modes": ["reverse"], "wrts": [], "labels": ["numeric"]})
     return data

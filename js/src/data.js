@@ -20,19 +20,26 @@ export function cellLayout(data) {
   return { nodeStart, edgeStart: k, count: k + 2 * data.edges.length };
 }
 
+/** Integers of a start/diff/title/text entry: a comma-separated string (or a list). */
+export function ints(x) {
+  if (Array.isArray(x)) return x;
+  return x ? x.split(",").map(Number) : [];
+}
+
 /** Every step's cells of one view, row after row in one typed array (start + diffs). */
 export function expandView(view, count, nStrings) {
-  if (view.start.length !== count) {
-    throw new Error(`view ${view.mode}: ${view.start.length} cells, expected ${count}`);
+  const start = ints(view.start);
+  if (start.length !== count) {
+    throw new Error(`view ${view.mode}: ${start.length} cells, expected ${count}`);
   }
   const n = view.n;
   const Rows = nStrings < 65536 ? Uint16Array : Uint32Array;
   const rows = new Rows(n * count);
-  rows.set(view.start, 0);
+  rows.set(start, 0);
   for (let k = 1; k < n; k++) {
     const at = k * count;
     rows.copyWithin(at, at - count, at);
-    const change = view.diff[k - 1] || [];
+    const change = ints(view.diff[k - 1]);
     for (let j = 0; j < change.length; j += 2) rows[at + change[j]] = change[j + 1];
   }
   return {

@@ -2,7 +2,7 @@
 // a model (an anywidget model, or localModel() on a page with no kernel).
 
 import { BASE_CSS, paletteCss } from "./css.js";
-import { cellLayout, expandView, findView, MODE_WORDS, resolveChoice } from "./data.js";
+import { cellLayout, expandView, findView, ints, MODE_WORDS, resolveChoice } from "./data.js";
 import { h, s as svgEl } from "./dom.js";
 import { wasmLayout } from "./loader.js";
 import { fromLayout } from "./layout.js";
@@ -399,8 +399,10 @@ class View {
   showText() {
     const { view, k, data } = this;
     const n = this.frames.n;
-    this.title.textContent = data.strings[view.title[k]] ?? "";
-    this.text.textContent = data.strings[view.text[k]] ?? "";
+    view.__title = view.__title || ints(view.title);
+    view.__text = view.__text || ints(view.text);
+    this.title.textContent = data.strings[view.__title[k]] ?? "";
+    this.text.textContent = data.strings[view.__text[k]] ?? "";
     this.counter.textContent = `${k + 1} / ${n}`;
     this.slider.value = String(k);
     this.resetBtn.disabled = this.prevBtn.disabled = k <= 0;

@@ -12,6 +12,7 @@ import types
 import pytest
 
 import autodiff_viz as adv
+from autodiff_viz.render.view import ints
 
 from ..conftest import SEED_DFDX, SEED_DFDY, SEED_PROGRAM
 
@@ -148,7 +149,7 @@ def test_the_widget_draws_with_the_browser_view_and_takes_answers_on_the_graph(f
     view = fi._w.image
     data = view.data
     assert data["controls"] is False and len(data["views"]) == 1
-    strings, start = data["strings"], data["views"]["reverse||numeric"]["start"]
+    strings, start = data["strings"], ints(data["views"]["reverse||numeric"]["start"])
     blank = fi.blank("b→c")
     cell = next(x["cell"] for x in data["blanks"] if x["id"] == blank.id)
     assert strings[start[cell]] == f"∂c/∂b = [{blank.id}] ?"     # the input sits on its line
@@ -156,7 +157,7 @@ def test_the_widget_draws_with_the_browser_view_and_takes_answers_on_the_graph(f
                             "text": "1/(2*sqrt(2*log(3)))"}, [])
     assert blank.status == "correct" and fi._w.texts[blank.id].value == "1/(2*sqrt(2*log(3)))"
     data = view.data
-    start = data["views"]["reverse||numeric"]["start"]
+    start = ints(data["views"]["reverse||numeric"]["start"])
     assert data["strings"][start[cell]] == f"∂c/∂b = {DCDB:#.4g} ✓"
     assert blank.id not in [x["id"] for x in data["blanks"]]
     assert "adv-fill-in" in box._dom_classes

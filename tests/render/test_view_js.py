@@ -243,7 +243,7 @@ def test_wasm_graphviz_lays_out_in_the_browser(open_page, data, wasm_data):
 
     first = boxes()
     assert len(first) == len(wasm_data["nodes"])
-    n = len(wasm_data["views"]["reverse||numeric"]["title"])
+    n = wasm_data["views"]["reverse||numeric"]["n"]
     for _ in range(n - 1):
         wasm.locator(".adv-next").click()
         assert boxes() == first

@@ -18,7 +18,7 @@ import traitlets
 import autodiff_viz as adv
 from autodiff_viz.core import InputError, ParseError
 from autodiff_viz.render import engine
-from autodiff_viz.render.view import table, view_key
+from autodiff_viz.render.view import ints, table, view_key
 from autodiff_viz.widgets import Stepper
 from autodiff_viz.widgets import stepper as stepper_module
 from autodiff_viz.widgets import view as view_module
@@ -84,7 +84,7 @@ def test_walks_every_step_of_the_worked_example(stepper):
     b = s.explanation_at(b_back)
     assert "∂f/∂c·∂c/∂b" in b.text and "∂f/∂f·∂f/∂b" in b.text
     view = s.data["views"][view_key("reverse", None, "numeric")]
-    assert s.data["strings"][view["text"][b_back]] == b.text    # the view shows these words
+    assert s.data["strings"][ints(view["text"])[b_back]] == b.text    # the view shows these words
     s.next()  # stays on the last step
     assert s.step == s.n_steps - 1
 
