@@ -14,6 +14,7 @@ import shutil
 import pytest
 
 import autodiff_viz as adv
+from autodiff_viz.render.view import ints
 
 pytestmark = pytest.mark.browser
 
@@ -117,7 +118,7 @@ def open_page(browser, tmp_path):
 
 def strings_of(data, key, field):
     view = data["views"][key]
-    return [data["strings"][i] for i in view[field]]
+    return [data["strings"][i] for i in ints(view[field])]
 
 
 def shot(page, name):
