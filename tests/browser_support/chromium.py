@@ -53,12 +53,18 @@ def chromium() -> Iterator:
     config = tempfile.mkdtemp(prefix="adv-chromium-")
     pw = sync_api.sync_playwright().start()
     browser = None
+    launched: list[int] = []
     try:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=60_000,
                                      env={**os.environ, "XDG_CONFIG_HOME": config})
+        launched = [p for p in descendants(os.getpid()) if p not in before]  # driver, Chromium
         yield browser
     finally:
-        ours = [p for p in descendants(os.getpid()) if p not in before]
+        # only Playwright's driver and Chromium's tree: servers that tests started meanwhile
+        # (also below this process) are not ours to stop
+        if not launched:   # the launch failed: whatever it left
+            launched = [p for p in descendants(os.getpid()) if p not in before]
+        ours = sorted({*launched, *(d for p in launched for d in descendants(p))})
         try:
             if browser is not None:
                 browser.close()

@@ -130,6 +130,10 @@ class JupyterServer:
 
     def open(self, page, name: str, timeout_ms: int = 90_000) -> None:
         """Opens notebook ``name`` and waits until its kernel is idle."""
+        if self.proc is None or self.proc.poll() is not None:
+            raise RuntimeError(f"the {self.front} server is not running (exit code "
+                               f"{self.proc and self.proc.returncode}):\n"
+                               f"{self.log.read_text()[-3000:]}")
         page.goto(self.notebook_url(name), wait_until="domcontentloaded")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_ms)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
