@@ -124,11 +124,7 @@ def cmd_html(args: argparse.Namespace) -> int:
 
     run = _run(args)
     view = parse_view(args.view, run)
-    title = args.title
-    if title is None:  # what was typed, at the point
-        at = ", ".join(f"{k} = {v:g}" for k, v in run.inputs.items())
-        typed = "; ".join(line.strip() for line in args.text.splitlines() if line.strip())
-        title = typed + (f" at {at}" if at else "")
+    title = args.title or args.text  # by default, what was typed (the view adds the point)
     print(export_html(run, args.output, labels=args.labels, view=view, title=title))
     return 0
 

@@ -30,8 +30,9 @@ from functools import lru_cache
 from .fmt import dot_quote
 from .scene import BLANK, EdgeView, NodeView, Scene
 
-__all__ = ["PALETTE", "NODE_STYLES", "EDGE_STYLES", "Layout", "scene_lines", "pinned_header",
-           "layout_lines_dot", "structure_lines", "GRAPH_ATTRS", "GRAPH_NAME", "RANKDIRS"]
+__all__ = ["PALETTE", "NODE_STYLES", "EDGE_STYLES", "CONST_STYLE", "Layout", "scene_lines",
+           "pinned_header", "layout_lines_dot", "structure_lines", "GRAPH_ATTRS", "GRAPH_NAME",
+           "RANKDIRS"]
 
 GRAPH_NAME = "autodiff"
 
@@ -54,6 +55,8 @@ NODE_STYLES = {
     "wrong": (PALETTE["vermillion"], "#FBE4D5", "2.8", ""),
 }
 CURRENT_PENWIDTH = "5"
+#: constants: small dotted grey boxes (outline colour, fill colour, pen width, extra style)
+CONST_STYLE = ("#777777", "#F2F2F2", "1", "dotted")
 
 #: edge state -> (colour, pen width, style, label colour)
 EDGE_STYLES = {
@@ -188,7 +191,7 @@ def _scene_node(node: NodeView, placed: tuple[str, str, str] | None) -> str:
     """One node statement (cached: most nodes look the same in consecutive frames)."""
     colour, fill, pen, extra = NODE_STYLES[node.state]
     if node.kind == "const":
-        colour, fill, pen, extra = "#777777", "#F2F2F2", "1", "dotted"
+        colour, fill, pen, extra = CONST_STYLE
     style = ",".join(filter(None, ["rounded" if node.kind != "input" else "", "filled",
                                    extra]))
     klass = " ".join(filter(None, [node.kind, "output" if node.output else "", node.state,

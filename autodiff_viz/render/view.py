@@ -25,12 +25,20 @@ from typing import Any
 
 from ..core.passes import Run, count_paths
 from . import engine
-from .dot import CURRENT_PENWIDTH, EDGE_STYLES, GRAPH_NAME, NODE_STYLES, RANKDIRS, Layout
+from .dot import (
+    CONST_STYLE,
+    CURRENT_PENWIDTH,
+    EDGE_STYLES,
+    GRAPH_NAME,
+    NODE_STYLES,
+    RANKDIRS,
+    Layout,
+)
 from .errors import MAX_NODES, RenderError, check_size
-from .scene import LABELS, Texts, _Script, scene, view_steps
+from .scene import LABELS, Texts, _check_labels, _Script, scene, view_steps
 
-__all__ = ["view_data", "scene_data", "view_key", "table", "ints", "bundle", "Bundle", "LEGEND",
-           "MAX_PATHS", "EXACT_NODES", "FORMAT", "STATIC"]
+__all__ = ["view_data", "scene_data", "view_key", "mode_view", "table", "ints", "bundle",
+           "Bundle", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT", "STATIC"]
 
 #: The committed JavaScript bundles (built from ``js/`` by ``make js``).
 STATIC = Path(__file__).with_name("static")
@@ -58,7 +66,6 @@ LEGEND = {
 _MODE_LEGEND = {"reverse": ["unknown", "value", "adjoint", "current", "read"],
                 "forward": ["value", "tangent", "current", "read"],
                 "paths": ["value", "path"]}
-_CONST_STYLE = ["#777777", "#F2F2F2", "1", "dotted"]
 
 
 @cache
@@ -134,10 +141,17 @@ def _cells(sc: Any, strings: _Strings, memo: dict[Any, list[int]]) -> list[int]:
     return out
 
 
+def mode_view(run: Run, mode: str, wrt: str | None) -> Any:
+    """What a mode replays: None (the run's own steps) in reverse mode, else
+    ``run.forward_mode(wrt)`` or ``run.paths(wrt)``."""
+    if mode == "reverse":
+        return None
+    return run.forward_mode(wrt) if mode == "forward" else run.paths(wrt)
+
+
 def _view(run: Run, mode: str, wrt: str | None, labels: str, texts: Texts,
           strings: _Strings, explanations: Sequence[Any], digits: int) -> dict[str, Any]:
-    view = None if mode == "reverse" else (run.forward_mode(wrt) if mode == "forward"
-                                           else run.paths(wrt))
+    view = mode_view(run, mode, wrt)
     steps = view_steps(run, view)
     script = _Script(steps, run.graph)
     previous: list[int] | None = None
@@ -198,8 +212,7 @@ def table(view: dict[str, Any]) -> list[list[int]]:
 def _explanations(run: Run, mode: str, wrt: str | None, exact: bool) -> list[Any]:
     from .explain import explain
 
-    view = None if mode == "reverse" else (run.forward_mode(wrt) if mode == "forward"
-                                           else run.paths(wrt))
+    view = mode_view(run, mode, wrt)
     n = len(view_steps(run, view))
     return [explain(run, k, view, exact=exact) for k in range(n)]
 
@@ -247,9 +260,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
     small = len(g.nodes) <= EXACT_NODES
     wanted = list(labels) if labels is not None else (list(LABELS) if small else ["numeric"])
     for lab in [*wanted, initial_labels]:
-        if lab not in LABELS:
-            raise RenderError(f"labels must be among {', '.join(map(repr, LABELS))}; "
-                              f"got {lab!r}")
+        _check_labels(lab)
     if initial_labels not in wanted:
         wanted.insert(0, initial_labels)
     modes = [m for m in ("reverse", "forward", "paths") if m in set(modes)]
@@ -323,7 +334,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
         "layouts": layouts, "dot": dots,
         "styles": {"node": {k: list(v) for k, v in NODE_STYLES.items()},
                    "edge": {k: list(v) for k, v in EDGE_STYLES.items()},
-                   "current": CURRENT_PENWIDTH, "const": _CONST_STYLE},
+                   "current": CURRENT_PENWIDTH, "const": list(CONST_STYLE)},
         "legend": dict(LEGEND),
         "inputs": [[k, float(v)] for k, v in run.inputs.items() if not getattr(v, "ndim", 0)],
         "options": {"modes": modes, "wrts": wrts, "labels": list(LABELS)},

@@ -29,7 +29,7 @@ from ..render.draw import frames
 from ..render.errors import RenderError
 from ..render.explain import Explanation
 from ..render.scene import LABELS
-from ..render.view import view_data, view_key
+from ..render.view import mode_view, view_data, view_key
 from ..symbolic.sources import as_graph as _as_graph
 from .view import GraphView
 
@@ -124,11 +124,7 @@ class Stepper(GraphView):
         """None in reverse mode, else ``run.forward_mode(wrt)`` or ``run.paths(wrt)``."""
         if self.mode != "reverse" and self.wrt is None:
             raise ValueError("this graph has no inputs: forward mode and paths need one")
-        if self.mode == "forward":
-            return self.run.forward_mode(self.wrt)
-        if self.mode == "paths":
-            return self.run.paths(self.wrt)
-        return None
+        return mode_view(self.run, self.mode, self.wrt)
 
     @property
     def explanation(self) -> Explanation:
@@ -237,19 +233,14 @@ class Stepper(GraphView):
                                        f"steps, numbered 0 to {n - 1}")
         return k
 
-    @traitlets.validate("mode")
-    def _check_mode(self, proposal):
-        if proposal["value"] not in MODES:
-            raise traitlets.TraitError(f"mode must be one of {', '.join(MODES)}; got "
-                                       f"{proposal['value']!r}")
-        return proposal["value"]
-
-    @traitlets.validate("labels")
-    def _check_labels(self, proposal):
-        if proposal["value"] not in LABELS:
-            raise traitlets.TraitError(f"labels must be one of {', '.join(LABELS)}; got "
-                                       f"{proposal['value']!r}")
-        return proposal["value"]
+    @traitlets.validate("mode", "labels")
+    def _check_choice(self, proposal):
+        name, value = proposal["trait"].name, proposal["value"]
+        allowed = MODES if name == "mode" else LABELS
+        if value not in allowed:
+            raise traitlets.TraitError(f"{name} must be one of {', '.join(allowed)}; got "
+                                       f"{value!r}")
+        return value
 
     @traitlets.validate("wrt")
     def _check_wrt(self, proposal):
@@ -274,7 +265,7 @@ class Stepper(GraphView):
         failure, go back to what was shown and say why."""
         key = view_key(self.mode, self.wrt, self.labels)
         reason = self.data["missing"].get(key, "")
-        if self.labels != "numeric" and "labels were not prepared" in reason:
+        if self.labels not in self.data["layouts"]:  # a label style left for later
             self._extra.add(self.labels)
             try:
                 data = self._data(self.mode, self.wrt, self.labels)

@@ -25,6 +25,9 @@ export function paletteCss(styles, scope) {
   for (const [state, [stroke, fill, pen, style, text]] of Object.entries(styles.node || {})) {
     out.push(`${N}.${state} > .adv-box{stroke:${stroke};fill:${fill};stroke-width:${pen};` +
               `stroke-dasharray:${dash(style)}}`);
+    // fill-in answer boxes take their blank's state colours
+    out.push(`${S} foreignObject.adv-blank.${state} input.adv-answer{border-color:${stroke};` +
+              `background:${fill}}`);
     out.push(`${N}.${state} > .adv-box2{stroke:${stroke};stroke-width:${Math.min(+pen, 2)};` +
               `stroke-dasharray:${dash(style)}}`);
     // Node text colour: an optional 5th field; Python's drawings grey out unknown nodes.
@@ -55,10 +58,6 @@ export const BASE_CSS = `
 .adv-view foreignObject.adv-blank input.adv-answer{box-sizing:border-box;width:100%;height:100%;
   font:11px Helvetica,Arial,"Liberation Sans",sans-serif;padding:0 3px;margin:0;
   border:1.5px dashed #999;border-radius:3px;background:#fff;color:#111}
-.adv-view foreignObject.adv-blank.wrong input.adv-answer{border:2px solid #D55E00;
-  background:#FBE4D5}
-.adv-view foreignObject.adv-blank.invalid input.adv-answer{border-color:#9a6700;
-  background:#FFF8C5}
 .adv-view{font-family:${FONT_FAMILY};font-size:15px;line-height:1.4;color:#222;background:#fff;
   max-width:100%;box-sizing:border-box;padding:6px 8px;outline:none;position:relative;
   text-align:left}
