@@ -140,12 +140,25 @@ class JupyterServer:
                                "[data-status='idle']", timeout=timeout_ms, state="attached")
 
 
-def run_all_cells(page) -> None:
-    dialog = page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
-    with contextlib.suppress(Exception):   # JupyterLab may still ask which kernel to start
-        dialog.click(timeout=2_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+_STARTED = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+                     .some(p => /\\[(\\*|\\d+)\\]/.test(p.innerText))"""
+
+
+def run_all_cells(page, tries: int = 3, wait_ms: int = 30_000) -> None:
+    """Runs every cell; clicks Run All again when no cell started (a request sent while a
+    loaded machine's kernel was still connecting can be dropped: nothing then runs)."""
+    for attempt in range(tries):
+        dialog = page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
+        with contextlib.suppress(Exception):   # JupyterLab may still ask which kernel to start
+            dialog.click(timeout=2_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.wait_for_function(_STARTED, timeout=wait_ms)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
 
 
 def wait_all_run(page, timeout_ms: int = 120_000) -> None:
