@@ -167,7 +167,7 @@ def _reduction(kind: str, axis: int | None) -> Primitive:
         return value(t)
 
     unicode = f"{kind}({{0}}{where})"
-    sub = "" if axis is None else f"_{{\\mathrm{{axis}}\\,{axis}}}"
+    sub = "" if axis is None else "_{{\\mathrm{{axis}}\\," + str(axis) + "}}"  # a format string
     latex = (r"\operatorname{{mean}}" if mean_ else r"\sum") + sub + " {0}"
     return Primitive(name, 1, value, (_scalar_partial(lambda A, o: 1.0),),
                      lambda sp, a: a, unicode, latex,

@@ -556,6 +556,15 @@ class Path(NamedTuple):
         return " → ".join(self.nodes)
 
 
+def paths_refusal(run: Run) -> str | None:
+    """Why ``run`` has no sum-over-paths view (array mode), or None when it has one."""
+    if any(type(v) is not float for v in run.values if v is not None):
+        return ("the sum-over-paths view is for scalar graphs: in array mode each edge carries "
+                "a Jacobian and a path's product is a matrix chain. Use reverse mode (run.grad, "
+                "run.steps) or run.forward_mode(wrt) instead.")
+    return None
+
+
 class Paths(Sequence):
     """All paths from one input to the output ("sum over all paths")."""
 
@@ -563,11 +572,9 @@ class Paths(Sequence):
         g = run.graph
         if wrt not in g.inputs:
             raise InputError(f"{wrt!r} is not an input; inputs are {', '.join(g.inputs)}")
-        if any(type(v) is not float for v in run.values if v is not None):
-            raise ValueError("the sum-over-paths view is for scalar graphs: in array mode each "
-                             "edge carries a Jacobian and a path's product is a matrix chain. "
-                             "Use reverse mode (run.grad, run.steps) or "
-                             "run.forward_mode(wrt) instead.")
+        refusal = paths_refusal(run)
+        if refusal:
+            raise ValueError(refusal)
         self.run, self.graph, self.wrt = run, g, wrt
         self.count = count_paths(g, wrt)
         if self.count > limit:

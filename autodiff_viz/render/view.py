@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core.passes import Run, count_paths
+from ..core.passes import Run, count_paths, paths_refusal
 from . import engine
 from .dot import (
     CONST_STYLE,
@@ -311,6 +311,9 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
             dots.pop(lab, None)
             continue
         for m, x in keys:
+            if m == "paths" and paths_refusal(run):
+                missing[view_key(m, x, lab)] = paths_refusal(run)
+                continue
             if m == "paths" and count_paths(g, x) > max_paths:
                 missing[view_key(m, x, lab)] = (
                     f"{x} has {count_paths(g, x)} paths to {g.output.name}: too many to list "

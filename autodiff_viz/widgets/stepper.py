@@ -277,7 +277,8 @@ class Stepper(GraphView):
                     self.message = ""
                     return True
                 reason = data["missing"].get(key, reason)
-        self.message = f"⚠ Cannot show this: {reason}. The figure still shows the previous view."
+        self.message = (f"⚠ Cannot show this: {reason.rstrip('.')}. "
+                        "The figure still shows the previous view.")
         self._reverting = True
         try:
             self.set_trait(change["name"], change["old"])

@@ -12,6 +12,7 @@ import math
 import os
 import shutil
 
+import numpy as np
 import pytest
 import traitlets
 
@@ -270,3 +271,19 @@ def test_without_dot_the_browser_lays_out_and_wasm_is_shared(no_dot):
     assert a.step == 1 and shown(2 * L3) in on_show(a)["b"]
     a.close()
     b.close()
+
+
+def test_array_graph_stepper_steps_and_explains_why_paths_are_missing():
+    """An MLP-style array graph opens in a Stepper (its LaTeX formulas with an axis format
+    cleanly); the paths view is listed as missing with the reason, and asking for it leaves
+    the view as it was with one message."""
+    rng = np.random.default_rng(0)
+    g = adv.graph(lambda W, b, X: adv.mean(adv.sum(adv.square(adv.tanh(X @ W + b)), axis=1)))
+    assert any(r"\mathrm{axis}\,1" in g.formula(n, "latex") for n in g.nodes)
+    s = adv.Stepper(g, W=rng.normal(size=(3, 2)), b=np.zeros(2), X=rng.normal(size=(4, 3)))
+    s.next()
+    assert s.step == 1
+    assert "scalar graphs" in s.data["missing"]["paths|W|numeric"]
+    s.mode = "paths"
+    assert s.mode == "reverse"
+    assert "scalar graphs" in s.message and ".." not in s.message
