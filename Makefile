@@ -1,12 +1,19 @@
-# Two commands: `make lab` and `make test`. Both set up everything first.
+# Two commands: `make lab` (the package + JupyterLab, nothing else) and `make test` (adds the
+# test stack). Both set up what they need first, in .venv.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+LAB_STAMP  := $(VENV)/.installed-lab
+TEST_STAMP := $(VENV)/.installed-test
+# The notebook `make lab` opens; Binder's badge opens the same path (?labpath=...).
+LECTURE1 := notebooks/01_backprop_by_hand.ipynb
 
-.PHONY: setup system lab test test-fast lint bench clean js js-deps
+.PHONY: setup setup-lab system system-browser lab test lint bench clean js js-deps lite \
+        lite-serve dist
 
-setup: system $(STAMP)
+# setup-lab: what running the lectures needs; setup: that plus the test stack.
+setup-lab: system $(LAB_STAMP)
+setup: setup-lab $(TEST_STAMP)
 
 # Debian packages: Graphviz's `dot` (always) and Chromium (for the browser test).
 system:
@@ -34,24 +41,41 @@ system-browser:
 	  fi; \
 	fi
 
-$(STAMP): pyproject.toml
+$(LAB_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[lab,test]"
+	$(PY) -m pip install -q -e ".[lab]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
-	touch $(STAMP)
+	touch $(LAB_STAMP)
 
+$(TEST_STAMP): $(LAB_STAMP)
+	$(PY) -m pip install -q -e ".[lab,test]"
+	touch $(TEST_STAMP)
+
+# JupyterLab serves the repository root, so its URLs are Binder's:
+# /lab/tree/notebooks/01_backprop_by_hand.ipynb here and there.
 # LAB_ARGS: extra options for JupyterLab, e.g. LAB_ARGS="--no-browser --port=8899".
 LAB_ARGS ?=
-lab: setup
-	$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = "0" ] && echo --allow-root) $(LAB_ARGS) \
-	  notebooks/01_backprop_by_hand.ipynb
+lab: setup-lab
+	$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = "0" ] && echo --allow-root) \
+	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(LECTURE1) $(LAB_ARGS)
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 
 test: setup system-browser js-deps lint
-	$(PY) -m pytest -q --durations=15 $(PYTEST_ARGS)
+	$(PY) -m pytest -q --durations=25 $(PYTEST_ARGS)
+
+# The wheel and sdist in dist/ (the lectures go into the wheel as package data).
+dist: $(TEST_STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
+# The JupyterLite course site in lite/_output: the lectures, the wheel, the Pyodide kernel.
+# See docs/deploy.md (GitHub Pages; what needs the network).
+lite: $(TEST_STAMP)
+	$(PY) -m pip install -q -e ".[lite]"
+	$(PY) lite/build.py
 
 # The browser view: js/src -> autodiff_viz/render/static/{view,graphviz}.js (committed, so
 # pip install needs no Node). tests/render/test_bundle.py fails when they are stale.
@@ -68,4 +92,4 @@ bench: setup
 	$(PY) benchmarks/engine.py
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache
+	rm -rf $(VENV) test-artifacts .pytest_cache dist build lite/_output lite/.jupyterlite.doit.db
