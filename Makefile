@@ -5,11 +5,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 LAB_STAMP  := $(VENV)/.installed-lab
 TEST_STAMP := $(VENV)/.installed-test
+LITE_STAMP := $(VENV)/.installed-lite
 # The notebook `make lab` opens; Binder's badge opens the same path (?labpath=...).
 LECTURE1 := notebooks/01_backprop_by_hand.ipynb
 
 .PHONY: setup setup-lab system system-browser lab test lint bench clean js js-deps lite \
-        lite-serve dist
+        dist binder-lock
 
 # setup-lab: what running the lectures needs; setup: that plus the test stack.
 setup-lab: system $(LAB_STAMP)
@@ -63,19 +64,30 @@ lab: setup-lab
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 
+# pytest exits 5 when it collected no test: that fails `make test` (and CI) loudly.
 test: setup system-browser js-deps lint
-	$(PY) -m pytest -q --durations=25 $(PYTEST_ARGS)
+	@$(PY) -m pytest -q --durations=25 $(PYTEST_ARGS); code=$$?; \
+	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
+	exit $$code
+
+$(LITE_STAMP): $(LAB_STAMP)
+	$(PY) -m pip install -q -e ".[lite]"
+	touch $(LITE_STAMP)
 
 # The wheel and sdist in dist/ (the lectures go into the wheel as package data).
-dist: $(TEST_STAMP)
+dist: setup-lab $(LITE_STAMP)
 	rm -rf dist
 	$(PY) -m build --outdir dist .
 
 # The JupyterLite course site in lite/_output: the lectures, the wheel, the Pyodide kernel.
 # See docs/deploy.md (GitHub Pages; what needs the network).
-lite: $(TEST_STAMP)
-	$(PY) -m pip install -q -e ".[lite]"
+lite: setup-lab $(LITE_STAMP)
 	$(PY) lite/build.py
+
+# Binder's exact pins, from this venv: run after changing pyproject's dependencies
+# (tests/test_binder.py fails when a runtime dependency is unpinned or out of range).
+binder-lock: setup-lab
+	$(PY) binder/lock.py > binder/requirements.txt
 
 # The browser view: js/src -> autodiff_viz/render/static/{view,graphviz}.js (committed, so
 # pip install needs no Node). tests/render/test_bundle.py fails when they are stale.
