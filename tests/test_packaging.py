@@ -26,6 +26,9 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from build_support import build_dists  # noqa: E402
+
 LECTURES = sorted(p.relative_to(ROOT / "notebooks").as_posix()
                   for p in (ROOT / "notebooks").rglob("*.ipynb")
                   if ".ipynb_checkpoints" not in p.parts)
@@ -44,13 +47,8 @@ def _git_files(under: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def dists(tmp_path_factory) -> dict[str, pathlib.Path]:
-    """``python -m build``: the sdist, then the wheel built from that sdist."""
-    out = tmp_path_factory.mktemp("dist")
-    proc = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
-    (wheel,), (sdist,) = out.glob("*.whl"), out.glob("*.tar.gz")
-    return {"wheel": wheel, "sdist": sdist}
+    """The sdist, and the wheel built from that sdist."""
+    return build_dists(tmp_path_factory.getbasetemp() / "dist")
 
 
 def _metadata(dists) -> email.message.Message:
