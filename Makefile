@@ -10,7 +10,7 @@ LITE_STAMP := $(VENV)/.installed-lite
 LECTURE1 := notebooks/01_backprop_by_hand.ipynb
 
 .PHONY: setup setup-lab system system-browser lab test lint bench clean js js-deps lite \
-        dist binder-lock
+        dist binder-lock pages
 
 # setup-lab: what running the lectures needs; setup: that plus the test stack.
 setup-lab: system $(LAB_STAMP)
@@ -81,8 +81,17 @@ dist: setup-lab $(LITE_STAMP)
 
 # The JupyterLite course site in lite/_output: the lectures, the wheel, the Pyodide kernel.
 # See docs/deploy.md (GitHub Pages; what needs the network).
+# PYODIDE=npm ships Pyodide's core (npm registry) in the site; its packages still come
+# from the CDN. See docs/deploy.md.
+PYODIDE ?=
 lite: setup-lab $(LITE_STAMP)
-	$(PY) lite/build.py
+	$(PY) lite/build.py $(if $(PYODIDE),--pyodide $(PYODIDE))
+
+# Build the site and publish it on the gh-pages branch of `origin` (GitHub Pages).
+pages: lite
+	$(PY) -m pip install -q "ghp-import>=2.1"
+	$(VENV)/bin/ghp-import --no-jekyll --push --force \
+	  --message "JupyterLite course site" lite/_output
 
 # Binder's exact pins, from this venv: run after changing pyproject's dependencies
 # (tests/test_binder.py fails when a runtime dependency is unpinned or out of range).

@@ -19,6 +19,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 LITE = Path(__file__).resolve().parent
@@ -72,6 +73,31 @@ def stage_contents(dest: Path) -> list[Path]:
     return written
 
 
+def npm_pyodide(stage: Path) -> Path:
+    """Pyodide's core from the npm registry, as a tarball ``jupyter lite build`` accepts.
+
+    The npm package ``pyodide`` (the version the kernel expects) holds the interpreter,
+    the standard library and ``pyodide-lock.json``, but none of the packages the lock lists
+    (micropip, numpy, sympy …): those still come from the CDN (docs/deploy.md).
+    """
+    from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
+
+    work = stage / "npm-pyodide"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    subprocess.run(["npm", "pack", "--silent", f"pyodide@{PYODIDE_VERSION}"], cwd=work,
+                   check=True, stdout=subprocess.DEVNULL)
+    (tgz,) = work.glob("pyodide-*.tgz")
+    with tarfile.open(tgz) as tf:
+        tf.extractall(work, filter="data")
+    # the kernel's addon wants a tarball whose top folder is pyodide/
+    (work / "package").rename(work / "pyodide")
+    out = work / f"pyodide-{PYODIDE_VERSION}-npm.tar.bz2"
+    with tarfile.open(out, "w:bz2") as tf:
+        tf.add(work / "pyodide", arcname="pyodide")
+    return out
+
+
 def build_site(output: Path, wheel: Path, pyodide: str | None = None,
                stage: Path = STAGE) -> None:
     """Run ``jupyter lite build`` on the staged lectures and the wheel."""
@@ -81,6 +107,8 @@ def build_site(output: Path, wheel: Path, pyodide: str | None = None,
     cmd = [str(exe if exe.exists() else "jupyter-lite"), "build",
            "--lite-dir", str(LITE), "--output-dir", str(output),
            "--contents", str(contents), "--piplite-wheels", str(wheel)]
+    if pyodide == "npm":
+        pyodide = str(npm_pyodide(stage))
     if pyodide:
         cmd += ["--pyodide", str(Path(pyodide).resolve())]
     # doit's state file goes to the lite dir; start clean so a stale one cannot skip steps
@@ -94,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--output", default=str(LITE / "_output"), help="site folder")
     p.add_argument("--wheel", help="use this autodiff_viz wheel instead of building one")
     p.add_argument("--stage", default=str(STAGE), help="scratch folder (wheel, contents)")
-    p.add_argument("--pyodide", help="a local Pyodide distribution (folder or tarball) "
-                   "to ship in the site instead of loading it from the CDN")
+    p.add_argument("--pyodide", help="a local Pyodide distribution (tarball) to ship in the "
+                   "site instead of loading it from the CDN; 'npm' packs Pyodide's core from "
+                   "the npm registry (its packages still come from the CDN)")
     args = p.parse_args(argv)
     stage = Path(args.stage).resolve()
     wheel = Path(args.wheel) if args.wheel else build_wheel(stage / "wheel")

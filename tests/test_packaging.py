@@ -85,6 +85,20 @@ def test_wheel_metadata_says_what_the_package_is(dists):
     assert images and all(i.startswith("https://") for i in images), images
 
 
+def test_every_link_names_the_same_github_repository():
+    """README, pyproject URLs and the docs point at one OWNER/NAME (a placeholder to edit)."""
+    hosts = (r"github\.com/", r"mybinder\.org/v2/gh/", r"raw\.githubusercontent\.com/",
+             r"colab\.research\.google\.com/github/")
+    found = set()
+    for name in ("README.md", "pyproject.toml", "docs/deploy.md"):
+        text = (ROOT / name).read_text()
+        for host in hosts:
+            found |= {m for m in re.findall(host + r"([\w.-]+/[\w.-]+)", text)
+                      if not m.startswith("OWNER/")}
+    repos = {r for r in found if r.split("/")[1] in ("autodiff_viz", "autodiff-viz")}
+    assert len(repos) == 1, f"links name several repositories: {sorted(repos)}"
+
+
 def test_sdist_has_tests_binder_lectures_and_the_build_step(dists):
     with tarfile.open(dists["sdist"]) as tf:
         top = tf.getnames()[0].split("/")[0]
