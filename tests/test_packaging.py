@@ -109,6 +109,10 @@ def test_sdist_has_tests_binder_lectures_and_the_build_step(dists):
     assert {f"notebooks/{n}" for n in LECTURES} <= wanted
     missing = sorted(wanted - names)
     assert not missing, f"the sdist lacks {missing}"
+    ignored = subprocess.run(["git", "ls-files", "--others", "--ignored", "--exclude-standard"],
+                             cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
+    junk = sorted(names & set(ignored))
+    assert not junk, f"the sdist carries build output or caches git ignores: {junk[:10]}"
     assert not any("__pycache__" in n or "node_modules" in n for n in names)
 
 
