@@ -111,7 +111,7 @@ def test_sdist_has_tests_binder_lectures_and_the_build_step(dists):
     assert not missing, f"the sdist lacks {missing}"
     ignored = subprocess.run(["git", "ls-files", "--others", "--ignored", "--exclude-standard"],
                              cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
-    junk = sorted(names & set(ignored))
+    junk = sorted(n for n in names & set(ignored) if ".egg-info/" not in n)  # metadata: wanted
     assert not junk, f"the sdist carries build output or caches git ignores: {junk[:10]}"
     assert not any("__pycache__" in n or "node_modules" in n for n in names)
 
