@@ -12,9 +12,10 @@ LECTURE1 := notebooks/01_backprop_by_hand.ipynb
 .PHONY: setup setup-lab system system-browser lab test lint bench clean js js-deps lite \
         dist binder-lock pages
 
-# setup-lab: what running the lectures needs; setup: that plus the test stack.
+# setup-lab: what running the lectures needs; setup: that plus the test stack (one pip run
+# from a fresh clone: the `test` extra includes `lab`).
 setup-lab: system $(LAB_STAMP)
-setup: setup-lab $(TEST_STAMP)
+setup: system $(TEST_STAMP)
 
 # Debian packages: Graphviz's `dot` (always) and Chromium (for the browser test).
 system:
@@ -42,16 +43,21 @@ system-browser:
 	  fi; \
 	fi
 
-$(LAB_STAMP): pyproject.toml
+# $(call install,EXTRA): .venv with the package (editable) and that extra, and its kernel
+define install
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[lab]"
+	$(PY) -m pip install -q -e ".[$(1)]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+endef
+
+$(LAB_STAMP): pyproject.toml
+	$(call install,lab)
 	touch $(LAB_STAMP)
 
-$(TEST_STAMP): $(LAB_STAMP)
-	$(PY) -m pip install -q -e ".[lab,test]"
-	touch $(TEST_STAMP)
+$(TEST_STAMP): pyproject.toml
+	$(call install,test)
+	touch $(TEST_STAMP) $(LAB_STAMP)
 
 # JupyterLab serves the repository root, so its URLs are Binder's:
 # /lab/tree/notebooks/01_backprop_by_hand.ipynb here and there.
