@@ -1,12 +1,21 @@
-# Two commands: `make lab` and `make test`. Both set up everything first.
+# Two commands: `make lab` (the package + JupyterLab, nothing else) and `make test` (adds the
+# test stack). Both set up what they need first, in .venv.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+LAB_STAMP  := $(VENV)/.installed-lab
+TEST_STAMP := $(VENV)/.installed-test
+LITE_STAMP := $(VENV)/.installed-lite
+# The notebook `make lab` opens; Binder's badge opens the same path (?labpath=...).
+LECTURE1 := notebooks/01_backprop_by_hand.ipynb
 
-.PHONY: setup system lab test test-fast lint bench clean js js-deps
+.PHONY: setup setup-lab system system-browser lab test lint bench clean js js-deps lite \
+        dist binder-lock pages
 
-setup: system $(STAMP)
+# setup-lab: what running the lectures needs; setup: that plus the test stack (one pip run
+# from a fresh clone: the `test` extra includes `lab`).
+setup-lab: system $(LAB_STAMP)
+setup: system $(TEST_STAMP)
 
 # Debian packages: Graphviz's `dot` (always) and Chromium (for the browser test).
 system:
@@ -34,24 +43,66 @@ system-browser:
 	  fi; \
 	fi
 
-$(STAMP): pyproject.toml
+# $(call install,EXTRA): .venv with the package (editable) and that extra, and its kernel
+define install
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[lab,test]"
+	$(PY) -m pip install -q -e ".[$(1)]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
-	touch $(STAMP)
+endef
 
+$(LAB_STAMP): pyproject.toml
+	$(call install,lab)
+	touch $(LAB_STAMP)
+
+$(TEST_STAMP): pyproject.toml
+	$(call install,test)
+	touch $(TEST_STAMP) $(LAB_STAMP)
+
+# JupyterLab serves the repository root, so its URLs are Binder's:
+# /lab/tree/notebooks/01_backprop_by_hand.ipynb here and there.
 # LAB_ARGS: extra options for JupyterLab, e.g. LAB_ARGS="--no-browser --port=8899".
 LAB_ARGS ?=
-lab: setup
-	$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = "0" ] && echo --allow-root) $(LAB_ARGS) \
-	  notebooks/01_backprop_by_hand.ipynb
+lab: setup-lab
+	$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = "0" ] && echo --allow-root) \
+	  --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/$(LECTURE1) $(LAB_ARGS)
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 
+# pytest exits 5 when it collected no test: that fails `make test` (and CI) loudly.
 test: setup system-browser js-deps lint
-	$(PY) -m pytest -q --durations=15 $(PYTEST_ARGS)
+	@$(PY) -m pytest -q --durations=25 $(PYTEST_ARGS); code=$$?; \
+	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
+	exit $$code
+
+$(LITE_STAMP): $(LAB_STAMP)
+	$(PY) -m pip install -q -e ".[lite]"
+	touch $(LITE_STAMP)
+
+# The wheel and sdist in dist/ (the lectures go into the wheel as package data).
+dist: setup-lab $(LITE_STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
+# The JupyterLite course site in lite/_output: the lectures, the wheel, the Pyodide kernel.
+# See docs/deploy.md (GitHub Pages; what needs the network).
+# PYODIDE=npm ships Pyodide's core (npm registry) in the site; its packages still come
+# from the CDN. See docs/deploy.md.
+PYODIDE ?=
+lite: setup-lab $(LITE_STAMP)
+	$(PY) lite/build.py $(if $(PYODIDE),--pyodide $(PYODIDE))
+
+# Build the site and publish it on the gh-pages branch of `origin` (GitHub Pages).
+pages: lite
+	$(PY) -m pip install -q "ghp-import>=2.1"
+	$(VENV)/bin/ghp-import --no-jekyll --push --force \
+	  --message "JupyterLite course site" lite/_output
+
+# Binder's exact pins, from this venv: run after changing pyproject's dependencies
+# (tests/test_binder.py fails when a runtime dependency is unpinned or out of range).
+binder-lock: setup-lab
+	$(PY) binder/lock.py > binder/requirements.txt
 
 # The browser view: js/src -> autodiff_viz/render/static/{view,graphviz}.js (committed, so
 # pip install needs no Node). tests/render/test_bundle.py fails when they are stale.
@@ -68,4 +119,4 @@ bench: setup
 	$(PY) benchmarks/engine.py
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache
+	rm -rf $(VENV) test-artifacts .pytest_cache dist build lite/_output lite/.jupyterlite.doit.db

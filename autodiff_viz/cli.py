@@ -2,6 +2,7 @@
 
     autodiff-viz grad "EXPR" --at x=3,y=2 [--json]
     autodiff-viz steps "EXPR" --at x=3,y=2
+    autodiff-viz notebooks DIR [--force]
 
 Bad input prints a message on stderr and exits with code 2 (no traceback). When the reader of
 standard output goes away early (``autodiff-viz steps ... | head``) the command stops quietly
@@ -88,6 +89,28 @@ def cmd_steps(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    """Copy the lectures that come with the package into ``args.dir``."""
+    from .lectures import copy_lectures
+
+    try:
+        written = copy_lectures(args.dir, force=args.force)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise UsageError(str(exc)) from None
+    for path in written:
+        print(path)
+    print(f"{len(written)} lecture notebooks copied; open them with: jupyter lab {written[0]}",
+          file=sys.stderr)
+    return 0
+
+
+def _add_notebooks_parser(sub: Any) -> None:
+    n = sub.add_parser("notebooks", help="copy the lecture notebooks into a folder")
+    n.add_argument("dir", help="destination folder (created if missing)")
+    n.add_argument("--force", action="store_true", help="replace lectures already there")
+    n.set_defaults(func=cmd_notebooks)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="autodiff-viz",
                                 description="Computational graphs for teaching autodiff.")
@@ -105,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-exact", action="store_true", help="skip the exact (sympy) column")
     s.set_defaults(func=cmd_steps)
 
+    _add_notebooks_parser(sub)
     for register in _EXTRA_COMMANDS:
         register(sub)
     return p

@@ -1,4 +1,4 @@
-"""Binder and conda: binder/ is complete on its own and agrees with environment.yml and pyproject.
+"""Binder: exact pins that agree with pyproject, no conda solve; and the conda route's file.
 
 repo2docker is run with ``--no-build``: it prints the Dockerfile it would build, which needs
 no docker engine and takes well under a second.
@@ -15,6 +15,9 @@ import sys
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
 try:
     import tomllib
@@ -22,9 +25,10 @@ except ModuleNotFoundError:  # Python 3.10
     tomllib = pytest.importorskip("tomli")
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-BINDER_ENV = ROOT / "binder" / "environment.yml"
+BINDER = ROOT / "binder"
 ROOT_ENV = ROOT / "environment.yml"
-POSTBUILD = ROOT / "binder" / "postBuild"
+POSTBUILD = BINDER / "postBuild"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 # pip distribution name -> conda-forge package name, where they differ
 PIP_TO_CONDA = {"graphviz": "python-graphviz"}
@@ -40,9 +44,77 @@ def _spec(text: str) -> tuple[str, str]:
     return m.group(1).lower(), m.group(2).replace(" ", "")
 
 
-def _conda_deps(path: pathlib.Path) -> tuple[dict[str, str], list]:
-    env = yaml.safe_load(path.read_text())
-    assert env.get("channels") == ["conda-forge"], f"{path.name}: use the conda-forge channel only"
+def _runtime() -> dict[str, SpecifierSet]:
+    reqs = (Requirement(r) for r in PYPROJECT["project"]["dependencies"])
+    return {canonicalize_name(r.name): r.specifier for r in reqs}
+
+
+def _lines(path: pathlib.Path) -> list[str]:
+    return [ln.split("#")[0].strip() for ln in path.read_text().splitlines()
+            if ln.split("#")[0].strip()]
+
+
+def _pins(text: str) -> dict[str, str]:
+    pins = {}
+    for line in (ln.split("#")[0].strip() for ln in text.splitlines()):
+        if not line:
+            continue
+        m = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([0-9][A-Za-z0-9_.+!\-]*)", line)
+        assert m, (f"binder/requirements.txt: {line!r} is not an exact pin name==version "
+                   "(a range or a local path would make Binder solve or miss its cache)")
+        pins[canonicalize_name(m.group(1))] = m.group(2)
+    return pins
+
+
+def _unpinned(pins: dict[str, str]) -> list[str]:
+    """pyproject runtime dependencies missing from ``pins`` or pinned outside their range."""
+    bad = []
+    for name, spec in _runtime().items():
+        if name not in pins:
+            bad.append(f"{name} is not pinned")
+        elif not spec.contains(pins[name], prereleases=True):
+            bad.append(f"{name}=={pins[name]} is outside pyproject's {name}{spec}")
+    return bad
+
+
+def test_binder_pins_every_runtime_dependency_within_pyproject_ranges():
+    pins = _pins((BINDER / "requirements.txt").read_text())
+    assert not _unpinned(pins), ("binder/requirements.txt disagrees with pyproject.toml "
+                                 f"(run `make binder-lock`): {_unpinned(pins)}")
+
+
+def test_pin_check_notices_a_missing_or_stale_pin():
+    """The check above can fail: a dropped pin and a pin below pyproject's range are caught."""
+    pins = _pins((BINDER / "requirements.txt").read_text())
+    del pins["sympy"]
+    pins["numpy"] = "1.20.0"
+    assert sorted(_unpinned(pins)) == ["numpy==1.20.0 is outside pyproject's numpy>=1.24",
+                                       "sympy is not pinned"]
+    with pytest.raises(AssertionError, match="not an exact pin"):
+        _pins("numpy>=1.24\n")
+
+
+def test_binder_has_graphviz_a_python_version_and_no_conda_environment():
+    assert _lines(BINDER / "apt.txt") == ["graphviz"]
+    runtime = _lines(BINDER / "runtime.txt")
+    assert len(runtime) == 1 and re.fullmatch(r"python-3\.\d+", runtime[0]), runtime
+    version = runtime[0].removeprefix("python-")
+    assert version in SpecifierSet(PYPROJECT["project"]["requires-python"])
+    assert f"Programming Language :: Python :: {version}" in PYPROJECT["project"]["classifiers"]
+    # an environment.yml in binder/ would make repo2docker solve a conda environment
+    assert not (BINDER / "environment.yml").exists()
+
+
+def test_postbuild_installs_the_package_and_is_executable():
+    assert os.access(POSTBUILD, os.X_OK), "binder/postBuild must be executable (chmod +x)"
+    lines = [ln.strip() for ln in POSTBUILD.read_text().splitlines()]
+    assert lines[0].startswith("#!"), "postBuild needs a shebang line"
+    assert "pip install --no-deps --no-cache-dir ." in lines
+
+
+def test_conda_environment_matches_pyproject_runtime_dependencies():
+    env = yaml.safe_load(ROOT_ENV.read_text())
+    assert env.get("channels") == ["conda-forge"], "environment.yml: conda-forge only"
     conda, pip = {}, []
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
@@ -50,41 +122,27 @@ def _conda_deps(path: pathlib.Path) -> tuple[dict[str, str], list]:
         else:
             name, version = _spec(dep)
             conda[name] = version
-    return conda, pip
-
-
-def _pyproject_runtime() -> dict[str, str]:
-    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    return dict(_spec(d) for d in data["project"]["dependencies"])
-
-
-def test_binder_and_root_environment_have_the_same_conda_dependencies():
-    binder, binder_pip = _conda_deps(BINDER_ENV)
-    root, root_pip = _conda_deps(ROOT_ENV)
-    root.pop("pip", None)
-    assert binder == root
-    assert binder_pip == [], "binder/postBuild installs the package; no pip section on Binder"
-    assert root_pip == ["-e ."], "environment.yml should install the package with pip -e ."
-
-
-def test_conda_environment_matches_pyproject_runtime_dependencies():
-    conda, _ = _conda_deps(BINDER_ENV)
-    runtime = {PIP_TO_CONDA.get(name, name): version
-               for name, version in _pyproject_runtime().items()}
+    assert pip == ["-e ."], "environment.yml should install the package with pip -e ."
+    runtime = {PIP_TO_CONDA.get(n, n): v for n, v in
+               (_spec(d) for d in PYPROJECT["project"]["dependencies"])}
     missing = {n: v for n, v in runtime.items() if conda.get(n) != v}
-    assert not missing, (f"pyproject runtime dependencies missing or with another version in "
-                         f"binder/environment.yml: {missing}")
+    assert not missing, f"environment.yml lacks or differs from pyproject on: {missing}"
     extra = set(conda) - set(runtime) - CONDA_ONLY
-    assert not extra, f"binder/environment.yml has dependencies pyproject lacks: {extra}"
+    assert not extra, f"environment.yml has dependencies pyproject lacks: {extra}"
     for needed in ("python", "graphviz", "jupyterlab"):
-        assert needed in conda, f"binder/environment.yml needs {needed}"
+        assert needed in conda, f"environment.yml needs {needed}"
 
 
-def test_postbuild_installs_the_package_and_is_executable():
-    assert os.access(POSTBUILD, os.X_OK), "binder/postBuild must be executable (chmod +x)"
-    lines = [ln.strip() for ln in POSTBUILD.read_text().splitlines()]
-    assert lines[0].startswith("#!"), "postBuild needs a shebang line"
-    assert "pip install --no-deps ." in lines
+def test_lock_script_reproduces_the_pins_from_this_environment():
+    """`make binder-lock` run here gives pins that also satisfy pyproject (and name them all)."""
+    out = subprocess.run([sys.executable, str(BINDER / "lock.py")], capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    fresh = _pins(out)
+    assert not _unpinned(fresh)
+    committed = _pins((BINDER / "requirements.txt").read_text())
+    assert set(fresh) == set(committed), ("binder/requirements.txt names other packages than "
+                                          f"this environment needs: run `make binder-lock` "
+                                          f"({sorted(set(fresh) ^ set(committed))})")
 
 
 def _repo2docker(repo: pathlib.Path) -> str:
@@ -98,34 +156,55 @@ def _repo2docker(repo: pathlib.Path) -> str:
     return out
 
 
-def test_repo2docker_uses_binder_environment_and_postbuild():
+def test_repo2docker_plan_pins_with_pip_and_installs_dot_without_a_solve():
     out = _repo2docker(ROOT)
-    assert "Building conda environment" in out
-    assert '--file "binder/environment.yml"' in out
-    assert "RUN ./binder/postBuild" in out
-    # binder/ wins: the root environment.yml must not be what repo2docker installs
-    assert '--file "environment.yml"' not in out
+    # repo2docker's own base environment comes from its explicit lock file (no solve) ...
+    assert "/tmp/env/environment.lock" in out
+    assert "mamba env update" not in out and "environment.yml" not in out
+    # ... then Graphviz from Debian, then our pins, both before the repository is copied in,
+    # so a new commit reuses those layers; postBuild installs the package itself.
+    apt = out.index("apt-get install --yes --no-install-recommends graphviz")
+    pip = out.index('pip install --no-cache-dir -r "binder/requirements.txt"')
+    copy = out.index("COPY --chown=0:0 src/ ${REPO_DIR}/")
+    post = out.index("RUN ./binder/postBuild")
+    assert apt < pip < copy < post
+    assert "Building conda environment for python=3.11" in out
 
 
-def test_repo2docker_check_notices_a_missing_postbuild(tmp_path):
-    """The assertions above can fail: a binder/ without postBuild is reported as such."""
-    (tmp_path / "binder").mkdir()
-    shutil.copy(BINDER_ENV, tmp_path / "binder" / "environment.yml")
+def test_repo2docker_check_notices_a_conda_environment(tmp_path):
+    """The plan check can fail: a binder/environment.yml brings back the conda solve."""
+    shutil.copytree(BINDER, tmp_path / "binder")
+    (tmp_path / "binder" / "environment.yml").write_text(
+        "channels: [conda-forge]\ndependencies: [python=3.11, numpy]\n")
     out = _repo2docker(tmp_path)
-    assert '--file "binder/environment.yml"' in out
-    assert "binder/postBuild" not in out
+    assert "environment.yml" in out
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' not in out
 
 
-def test_readme_badge_opens_lecture_1_in_jupyterlab():
+def _badge_labpath() -> str:
     readme = (ROOT / "README.md").read_text()
     links = re.findall(r"\]\((https://mybinder\.org/v2/gh/[^)]+)\)", readme)
     assert links, "README needs a Binder badge linking to mybinder.org"
     repo_path, _, query = links[0].partition("?")
     assert repo_path.endswith("/autodiff_viz/HEAD")
-    assert query.startswith("urlpath=lab/tree/"), "the badge should open JupyterLab"
-    notebook = query.removeprefix("urlpath=lab/tree/")
+    assert query.startswith("labpath="), "the badge should use ?labpath= (JupyterLab)"
+    return query.removeprefix("labpath=")
+
+
+def test_readme_badge_opens_lecture_1_in_jupyterlab():
+    notebook = _badge_labpath()
     assert notebook == "notebooks/01_backprop_by_hand.ipynb"
     assert (ROOT / notebook).exists()
+    urls = PYPROJECT["project"]["urls"]
+    assert urls["Binder"].endswith(f"?labpath={notebook}")
+
+
+def test_make_lab_opens_the_notebook_the_badge_opens():
+    """Local and Binder URLs agree: both serve the repo root and open the same path."""
+    makefile = (ROOT / "Makefile").read_text()
+    m = re.search(r"^LECTURE1\s*:=\s*(\S+)", makefile, re.M)
+    assert m and m.group(1) == _badge_labpath()
+    assert "--ServerApp.root_dir=" in makefile
 
 
 def test_readme_gives_the_two_local_commands_and_the_conda_route():

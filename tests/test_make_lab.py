@@ -1,4 +1,8 @@
-"""`make lab`, the README's first command, really starts JupyterLab on lecture 1."""
+"""`make lab`, the README's first command, really starts JupyterLab on lecture 1.
+
+It serves the repository root, as Binder does, so a link that works on Binder
+(``/lab/tree/notebooks/01_…``) works locally too.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,11 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # report the redirect instead of following
+        return None
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -32,9 +41,8 @@ def test_make_lab_serves_lecture_one(tmp_path):
     proc = subprocess.Popen(["make", "-s", "lab", f"LAB_ARGS={args}"], cwd=ROOT,
                             stdout=log, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
-    # `jupyter lab notebooks/01_….ipynb` serves the notebook's folder: all lectures, with
-    # lecture 1 open.
-    url = f"http://127.0.0.1:{port}/api/contents/01_backprop_by_hand.ipynb?content=0&token={token}"
+    base = f"http://127.0.0.1:{port}"
+    url = (f"{base}/api/contents/notebooks/01_backprop_by_hand.ipynb?content=0&token={token}")
     try:
         deadline = time.monotonic() + 90
         body, error = None, None
@@ -54,6 +62,15 @@ def test_make_lab_serves_lecture_one(tmp_path):
             pytest.fail(f"make lab did not serve lecture 1 ({error}; exit {proc.poll()}):\n"
                         + log.read()[-3000:])
         assert '"name": "01_backprop_by_hand.ipynb"' in body.replace('":"', '": "')
+        # the landing page is lecture 1 at Binder's path
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            opener.open(f"{base}/?token={token}", timeout=10)
+            location = None
+        except urllib.error.HTTPError as exc:
+            location = exc.headers.get("Location")
+        assert location and location.split("?")[0].endswith(
+            "/lab/tree/notebooks/01_backprop_by_hand.ipynb"), location
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
