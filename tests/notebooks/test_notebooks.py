@@ -186,3 +186,17 @@ def test_korean_edition_is_written_in_korean(name):
     steppers = [c.source for c in nb.cells if c.cell_type == "code" and "adv.Stepper(" in c.source]
     assert steppers and all('lang="ko"' in s for s in steppers), \
         f"{name}: every Stepper should say lang=\"ko\" (or carry the # lang=\"ko\" marker)"
+
+
+#: Widest matplotlib figure (inches) that fits the notebook column at JupyterLab's default
+#: 100 dpi with the file browser open at 1366 px (about 900 px of output).
+MAX_FIGURE_INCHES = 8.0
+_FIGSIZE = re.compile(r"figsize\s*=\s*\(\s*([\d.]+)\s*,")
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_matplotlib_figures_fit_the_column(name):
+    nb = _read(name)
+    wide = [(k, float(m.group(1))) for k, c in enumerate(nb.cells) if c.cell_type == "code"
+            for m in _FIGSIZE.finditer(c.source) if float(m.group(1)) > MAX_FIGURE_INCHES]
+    assert not wide, f"{name}: figures wider than {MAX_FIGURE_INCHES} in: {wide}"
