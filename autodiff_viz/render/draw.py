@@ -10,7 +10,7 @@ same coordinates, and ``frames`` draws all steps with one Graphviz process.
 >>> fig = draw(run, step=3)
 >>> "f = 3.680" in fig.source, "∂f/∂b = 1.337" in fig.source
 (True, False)
->>> "∂f/∂x = 0.8915" in draw(run).source
+>>> "x̄ = 0.8915" in draw(run).source
 True
 """
 
@@ -42,7 +42,7 @@ from .svg import compact as svg_compact
 from .svg import overline_bars
 
 __all__ = ["Figure", "draw", "frames", "draw_structure", "layout", "layout_source", "sized_html",
-           "FONT_PX"]
+           "FONT_PX", "HIDE", "PASSES", "inches", "check_dpi"]
 
 
 #: Graphviz formats that keep text as text (the bars are drawn by whoever shows it).
@@ -63,6 +63,9 @@ class Figure(graphviz.Digraph):
         place a combining macron and most fonts put it off-centre (``docs/notation.md``)."""
         twin = self.copy()
         twin.body[:] = [spell_bars(line) for line in self.body]
+        dpi = getattr(self, "dpi", None)
+        if dpi:  # only raster output: Graphviz scales SVG sizes by dpi / 72
+            twin.body.insert(1, f"graph [dpi={int(dpi)}]\n")
         return twin
 
     def _format(self, args: tuple, kwargs: dict) -> str:
@@ -240,10 +243,20 @@ def draw(run: Run, step: int | None = None, labels: str = "numeric", view: Any =
                         width=width, height=height, dpi=dpi, lang=lang)
     if not engine.have_graphviz():
         body = scene_lines(sc)
-        return Figure(GRAPH_NAME, engine="dot", body=body[:1] + head + body[1:])
-    lay = layout(run, labels, digits, values, lang=lang)
-    body = scene_lines(sc, lay)
-    return Figure(GRAPH_NAME, engine="neato", body=body[:1] + head + body[1:])
+        fig = Figure(GRAPH_NAME, engine="dot", body=body[:1] + head + body[1:])
+    else:
+        lay = layout(run, labels, digits, values, lang=lang)
+        body = scene_lines(sc, lay)
+        fig = Figure(GRAPH_NAME, engine="neato", body=body[:1] + head + body[1:])
+    fig.dpi = dpi
+    return fig
+
+
+def check_dpi(dpi: Any) -> None:
+    """A clear error unless ``dpi`` is None or a whole number from 20 to 1200."""
+    if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, int)
+                            or not 20 <= dpi <= 1200):
+        raise RenderError(f"dpi must be a whole number from 20 to 1200; got {dpi!r}")
 
 
 _UNITS = {"in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}
@@ -252,8 +265,8 @@ _UNITS = {"in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}
 def inches(value: Any, dpi: int | None, what: str) -> float | None:
     """A size in inches from a number (inches) or text with a unit (in, cm, mm, pt, px).
 
-    >>> inches("1280px", 160, "width"), inches(10, None, "width"), inches("2.54cm", None, "h")
-    (8.0, 10.0, 1.0)
+    >>> inches("1280px", 160, "width"), inches(10, None, "width"), inches("5.08cm", None, "h")
+    (8.0, 10.0, 2.0)
     """
     if value is None or value == "":
         return None
@@ -281,10 +294,7 @@ def _decorations(run: Run, sc: Scene, view: Any, step: int | None, *, title: str
     from .explain import explain
 
     attrs: list[str] = []
-    if dpi is not None:
-        if isinstance(dpi, bool) or not isinstance(dpi, int) or not 20 <= dpi <= 1200:
-            raise RenderError(f"dpi must be a whole number from 20 to 1200; got {dpi!r}")
-        attrs.append(f"dpi={dpi}")
+    check_dpi(dpi)
     w, h = inches(width, dpi, "width"), inches(height, dpi, "height")
     if w or h:
         attrs.append(f'size="{w or 1000:g},{h or 1000:g}"')
@@ -329,11 +339,9 @@ def _legend_table(sc: Scene, lang: str) -> str:
         cells.append(f'<TD BGCOLOR="white" COLOR="black" BORDER="4" WIDTH="18" HEIGHT="12"> '
                      f'</TD><TD ALIGN="LEFT">{_html(words["current"])}</TD>')
         cells.append(f'<TD><B>━━▶</B></TD><TD ALIGN="LEFT">{_html(words["read"])}</TD>')
-    # one table per line of the legend: columns of different lines need not line up
-    lines = ['<TR><TD><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="1"><TR>'
-             + "".join(cells[k:k + 3]) + "</TR></TABLE></TD></TR>"
-             for k in range(0, len(cells), 3)]
-    return '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">' + "".join(lines) + "</TABLE>"
+    # one row: cells of a second row would line up with (and stretch to) the first's
+    return ('<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="1"><TR>' + "".join(cells)
+            + "</TR></TABLE>")
 
 
 def frames(run: Run, labels: str = "numeric", view: Any = None, *, digits: int = 4,
@@ -392,4 +400,6 @@ def draw_structure(graph: Graph, *, max_nodes: int = MAX_NODES, title: str | Non
     body = structure_lines(_kinds(graph), headers, [(e.src, e.dst) for e in graph.edges])
     head = _decorations(None, None, None, None, title=title, caption=False, legend=False,
                         width=width, height=height, dpi=dpi, lang=lang)
-    return Figure(GRAPH_NAME, engine="dot", body=body[:1] + head + body[1:])
+    fig = Figure(GRAPH_NAME, engine="dot", body=body[:1] + head + body[1:])
+    fig.dpi = dpi
+    return fig

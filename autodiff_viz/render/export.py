@@ -23,6 +23,7 @@ from ..core.passes import Paths, Run, TangentRun
 from . import engine
 from .draw import draw
 from .errors import MAX_NODES, DotNotFound, RenderError
+from .svg import overline_bars
 from .view import bundle, view_data
 
 __all__ = ["save", "export_html", "FORMATS", "page", "fragment", "script_json"]
@@ -33,9 +34,11 @@ FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "d
 
 def save(run: Run, path: str | os.PathLike, step: int | None = None, *,
          labels: str = "numeric", view: Any = None, digits: int = 4,
-         max_nodes: int = MAX_NODES, dpi: int = 150) -> str:
+         max_nodes: int = MAX_NODES, dpi: int = 150, **options: Any) -> str:
     """Write the figure after ``step`` to ``path`` (``.svg``, ``.png``, ``.pdf`` or ``.dot``).
 
+    ``options`` are :func:`~autodiff_viz.render.draw.draw`'s slide options (``title``,
+    ``caption``, ``legend``, ``hide``, ``pass_``, ``width``, ``height``, ``lang``).
     Returns the path written, as a string.
     """
     path = os.fspath(path)
@@ -43,15 +46,20 @@ def save(run: Run, path: str | os.PathLike, step: int | None = None, *,
     if ext not in FORMATS:
         raise RenderError(f"cannot save {path!r}: the file name must end in one of "
                           f"{', '.join(FORMATS)}")
-    fig = draw(run, step, labels, view, digits=digits, max_nodes=max_nodes)
+    fig = draw(run, step, labels, view, digits=digits, max_nodes=max_nodes, dpi=dpi,
+               **options)
     fmt = FORMATS[ext]
     if fmt == "dot":
         data = fig.source.encode("utf-8")
     else:
         if not fig.pinned:
             raise DotNotFound("dot")
+        # the adjoints' bars: SVG overlines, or bar(b) where only a font could place them
+        source = fig.source if fmt == "svg" else fig.spelled().source
         args = ["-n2", f"-T{fmt}"] + ([f"-Gdpi={int(dpi)}"] if fmt == "png" else [])
-        data = engine.run_graphviz("neato", args, fig.source, "render")
+        data = engine.run_graphviz("neato", args, source, "render")
+        if fmt == "svg":
+            data = overline_bars(data.decode("utf-8")).encode("utf-8")
     with open(path, "wb") as fh:
         fh.write(data)
     return path

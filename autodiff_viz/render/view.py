@@ -10,7 +10,7 @@ table is made from the same :func:`~autodiff_viz.render.scene.scene` that ``draw
 >>> data = view_data(run, labels=("numeric",), layout=False)
 >>> v = data["views"]["reverse||numeric"]
 >>> v["n"], [data["strings"][t] for t in ints(v["title"])[6:7]]
-(10, ['Backward pass, step 3 of 6 (7/10): ∂f/∂b'])
+(10, ['Backward pass, step 3 of 6 (7/10): b̄ = ∂f/∂b'])
 >>> cells = table(v)[6]
 >>> [data["strings"][c] for c in cells[data["offsets"][3]:data["offsets"][3] + 5]]
 ['b = a·y', 'b = 2.197', '∂f/∂b = 1.337', 'b̄ = 1·0.3373 + 1·1', 'adjoint current']
