@@ -265,8 +265,8 @@ _UNITS = {"in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72}
 def inches(value: Any, dpi: int | None, what: str) -> float | None:
     """A size in inches from a number (inches) or text with a unit (in, cm, mm, pt, px).
 
-    >>> inches("1280px", 160, "width"), inches(10, None, "width"), inches("5.08cm", None, "h")
-    (8.0, 10.0, 2.0)
+    >>> inches("1280px", 160, "width"), inches(10, None, "width"), inches("72pt", None, "h")
+    (8.0, 10.0, 1.0)
     """
     if value is None or value == "":
         return None

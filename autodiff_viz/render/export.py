@@ -108,13 +108,14 @@ def fragment(data: dict[str, Any], root: str | None = None) -> str:
 def page(data: dict[str, Any], title: str | None = None) -> str:
     """A whole self-contained HTML page showing the view of ``data``."""
     title = title or data.get("title", "autodiff_viz")
-    return _TEMPLATE.format(title=html.escape(title), body=fragment(data))
+    return _TEMPLATE.format(title=html.escape(title), body=fragment(data),
+                            lang=html.escape(data.get("lang", "en")))
 
 
 def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
                 view: Any = None, title: str | None = None, digits: int = 4,
                 max_nodes: int = MAX_NODES, interval_ms: int = 1200,
-                layout: bool | None = None) -> str:
+                layout: bool | None = None, lang: str = "en") -> str:
     """Write one self-contained HTML page that steps through the run (every mode, label
     style and step work with no kernel and no network).
 
@@ -129,6 +130,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
         interval_ms: milliseconds per step when playing.
         layout: True: lay out with native Graphviz now; False: in the browser (WASM Graphviz
             is then included); None: native when ``dot`` is installed.
+        lang: ``"en"`` or ``"ko"``: titles, explanations, legend and controls.
 
     Returns:
         The path written, as a string.
@@ -140,7 +142,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
                               f"{type(view).__name__}")
         mode, wrt = ("paths" if isinstance(view, Paths) else "forward"), view.wrt
     data = view_data(run, mode=mode, wrt=wrt, initial_labels=labels, digits=digits,
-                     title=title, max_nodes=max_nodes, layout=layout)
+                     title=title, max_nodes=max_nodes, layout=layout, lang=lang)
     data["interval"] = int(interval_ms)
     text = page(data, title)
     path = os.fspath(path)
@@ -150,7 +152,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
 
 
 _TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
