@@ -793,7 +793,9 @@ def _table(head: list[str], rows: list[list[str]], cap: int = 72) -> str:
 
 
 def _bar(name: str) -> str:
-    return name + "\u0304"
+    from ..core.notation import adjoint
+
+    return adjoint(name)
 
 
 def steps_table(run: Run, exact: bool = True) -> str:
