@@ -36,10 +36,12 @@ export function setBarred(el, text, size) {
   const pieces = bars(text || "");
   if (pieces.length === 1 && !pieces[0][1]) {
     el.textContent = pieces[0][0];
+    if (el.namespaceURI !== SVG_NS) el.removeAttribute("aria-label");
     return;
   }
   const svg = el.namespaceURI === SVG_NS;
   el.textContent = "";
+  if (!svg) el.setAttribute("aria-label", text); // read as written: "b̄ = ..."
   for (const [piece, over] of pieces) {
     if (!over) {
       el.append(document.createTextNode(piece));

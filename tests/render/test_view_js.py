@@ -14,6 +14,7 @@ import shutil
 import pytest
 
 import autodiff_viz as adv
+from autodiff_viz.core.notation import bars
 from autodiff_viz.render.view import ints
 
 pytestmark = pytest.mark.browser
@@ -121,6 +122,12 @@ def strings_of(data, key, field):
     return [data["strings"][i] for i in ints(view[field])]
 
 
+def unbarred(text: str) -> str:
+    """``text`` as the page shows it: each adjoint's letter without its macron (drawn as an
+    overline)."""
+    return "".join(piece for piece, _ in bars(text))
+
+
 def shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.wait_for_timeout(350)  # CSS transitions (≤ 250 ms) end first
@@ -130,9 +137,11 @@ def shot(page, name):
 def test_steps_with_buttons_keys_and_slider(open_page, data):
     page = open_page(data)
     view = page.locator(".adv-view").first
-    titles = strings_of(data, "reverse||numeric", "title")
-    texts = strings_of(data, "reverse||numeric", "text")
+    # the view draws each adjoint's bar as an overline: the page's text is the letter
+    titles = [unbarred(t) for t in strings_of(data, "reverse||numeric", "title")]
+    texts = [unbarred(t) for t in strings_of(data, "reverse||numeric", "text")]
     n = len(titles)
+    assert "b̄ = ∂f/∂b" in strings_of(data, "reverse||numeric", "title")[6]
     assert view.locator(".adv-title").inner_text() == titles[0]
     assert view.locator(".adv-counter").inner_text() == f"1 / {n}"
     for k in range(1, 4):
@@ -151,6 +160,9 @@ def test_steps_with_buttons_keys_and_slider(open_page, data):
     assert view.locator(".adv-counter").inner_text() == f"1 / {n}"
     view.locator(".adv-slider").fill("6")
     assert view.locator(".adv-title").inner_text() == titles[6]
+    assert view.locator(".adv-title .adv-overline").inner_text() == "b"
+    assert view.locator(".adv-title").get_attribute("aria-label") == \
+        strings_of(data, "reverse||numeric", "title")[6]
     # the current node is emphasised and the edges it reads are marked
     assert view.locator("g.node.current").count() == 1
     assert view.locator("g.edge.read").count() >= 1
