@@ -27,7 +27,6 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..core.graph import Graph
-from ..core.passes import Step
 from ..core.notation import (
     adjoint,
     adjoint_tex,
@@ -37,6 +36,7 @@ from ..core.notation import (
     tangent_tex,
     tex_name,
 )
+from ..core.passes import Step
 from .fmt import number
 from .i18n import check_lang, t
 

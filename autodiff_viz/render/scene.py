@@ -33,12 +33,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.arrays import jacobian_shape
-from ..core.passes import Paths, Run, Step, TangentRun
-from .errors import RenderError, StepError
 from ..core.notation import adjoint as bar
 from ..core.notation import partial as d
 from ..core.notation import spell_bars
 from ..core.notation import tangent as dot
+from ..core.passes import Paths, Run, Step, TangentRun
+from .errors import RenderError, StepError
 from .fmt import is_array, number, skeleton, truncate
 from .i18n import check_lang, t
 

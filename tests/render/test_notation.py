@@ -50,7 +50,8 @@ REVERSE = [
 
 TANGENT_X = [
     ("Forward mode (tangents by x), step 1 of 6 (1/6): ẋ = ∂x/∂x", "ẋ = ∂x/∂x = 1: the seed"),
-    ("Forward mode (tangents by x), step 2 of 6 (2/6): ȧ = ∂a/∂x", "ȧ = ∂a/∂x·ẋ = 0.3333·1 = 0.3333"),
+    ("Forward mode (tangents by x), step 2 of 6 (2/6): ȧ = ∂a/∂x",
+     "ȧ = ∂a/∂x·ẋ = 0.3333·1 = 0.3333"),
     ("Forward mode (tangents by x), step 3 of 6 (3/6): ẏ = ∂y/∂x",
      "ẏ = ∂y/∂x = 0: y is another input, it does not change with x"),
     ("Forward mode (tangents by x), step 4 of 6 (4/6): ḃ = ∂b/∂x",
