@@ -167,7 +167,8 @@ def _hide_set(hide: Any) -> frozenset[str]:
 
 
 def _hidden(sc: Scene, hide: frozenset[str]) -> Scene:
-    """``sc`` with the hidden texts blanked (each keeps its number of lines)."""
+    """``sc`` with the hidden texts blanked (each keeps its number of lines). Inputs keep
+    their values: a slide that asks for the forward pass needs them."""
     if not hide:
         return sc
 
@@ -176,7 +177,7 @@ def _hidden(sc: Scene, hide: frozenset[str]) -> Scene:
     nodes = []
     for n in sc.nodes:
         lines = list(n.lines)
-        if "values" in hide and len(lines) > 1:
+        if "values" in hide and len(lines) > 1 and n.kind != "input":
             lines[1] = blank(lines[1])
         if "adjoints" in hide:
             lines[2:] = [blank(x) for x in lines[2:]]
@@ -217,8 +218,9 @@ def draw(run: Run, step: int | None = None, labels: str = "numeric", view: Any =
         values: also list the entries of small arrays (up to 3×3), one line per row; array
             nodes always show their shape and edges the shape of their Jacobian.
         max_nodes: larger graphs are refused (too big to read).
-        hide: ``"values"``, ``"partials"`` and/or ``"adjoints"`` (a list or ``"a,b"``) to
-            leave blank, e.g. for a slide that asks the class to fill them in.
+        hide: ``"values"`` (except the inputs'), ``"partials"`` and/or ``"adjoints"`` (or
+            tangents; a list or ``"a,b"``) to leave blank, e.g. for a slide that asks the
+            class to fill them in. The layout stays: nothing moves.
         pass_: ``"forward"``: the final state is the end of the forward pass (no adjoints).
         title: a title above the graph (e.g. the function as typed).
         caption: True: the step's title under the title (the Stepper's words); or a text.

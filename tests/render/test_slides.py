@@ -74,6 +74,7 @@ def test_hide_values_and_partials_keeps_the_layout(tmp_path):
     assert main(["render", EXPRESSION, *AT, "--hide", "values,partials", "-o", str(quiz)]) == 0
     a, b = full.read_text(encoding="utf-8"), quiz.read_text(encoding="utf-8")
     assert "b = 2.197" in _texts(a) and "b = 2.197" not in _texts(b)
+    assert "x = 3" in _texts(b)  # the inputs' values stay: the class needs them
     assert "∂c/∂b" in _texts(a) and "∂c/∂b" not in _texts(b)
     assert "b = 1.337" in _texts(b)  # adjoints stay (b̄, overlined)
     box = re.compile(r'viewBox="([^"]+)"')
