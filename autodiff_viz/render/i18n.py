@@ -98,6 +98,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ui_both": {"en": "both", "ko": "둘 다"},
     "ui_fit": {"en": "fit width", "ko": "폭 맞춤"},
     "ui_step": {"en": "step", "ko": "단계"},
+    "page_title": {"en": "{head} at {at}", "ko": "{head} ({at}에서)"},
     # --- figure captions (render --caption) -------------------------------------------
     "final_title": {"en": "Final state: every value and adjoint",
                     "ko": "최종 상태: 모든 값과 수반값"},

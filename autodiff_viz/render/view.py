@@ -207,7 +207,7 @@ def _explanations(run: Run, mode: str, wrt: str | None, exact: bool,
     return [explain(run, k, view, exact=exact, lang=lang) for k in range(n)]
 
 
-def _title(run: Run, text: str | None) -> str:
+def _title(run: Run, text: str | None, lang: str = "en") -> str:
     from .fmt import number
 
     g = run.graph
@@ -218,7 +218,7 @@ def _title(run: Run, text: str | None) -> str:
     head = text.strip() if isinstance(text, str) and text.strip() else g.describe(g.output)
     if "\n" in head:
         head = "; ".join(line.strip() for line in head.splitlines() if line.strip())
-    return head + (f" at {at}" if at else "")
+    return i18n.t("page_title", lang, head=head, at=at) if at else head
 
 
 def view_data(run: Run, *, labels: Iterable[str] | None = None,
@@ -268,7 +268,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
     strings = _Strings()
     strings("")
     strings(" ")
-    data: dict[str, Any] = {"v": FORMAT, "title": _title(run, title), "font": int(font),
+    data: dict[str, Any] = {"v": FORMAT, "title": _title(run, title, lang), "font": int(font),
                             "rankdir": rankdir}
     if rankdir not in RANKDIRS:
         raise RenderError(f"rankdir must be 'LR' or 'TB'; got {rankdir!r}")

@@ -58,3 +58,4 @@ def test_korean_page_declares_its_language(tmp_path):
     text = open(run.export_html(tmp_path / "ko.html", lang="ko", layout=False),
                 encoding="utf-8").read()
     assert '<html lang="ko">' in text and "역전파" in text
+    assert "log(x)*y (x = 3, y = 2에서)" in text

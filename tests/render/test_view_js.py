@@ -278,3 +278,27 @@ def test_a_frame_switch_is_fast(open_page, data):
         return t.sort((a, b) => a - b)[25];
     }""")
     assert median <= 2
+
+
+def test_korean_view_words_and_hangul_glyphs(open_page, run):
+    ko = view_mod.view_data(run, lang="ko")
+    page = open_page(ko)
+    view = page.locator(".adv-view").first
+    assert view.locator(".adv-next").inner_text() == "다음 ▶"
+    assert view.locator(".adv-title").inner_text() == "순전파 4단계 중 1단계 (1/10): a = log(x)"
+    assert "수반값" in view.locator(".adv-legend").inner_text()
+    for _ in range(6):
+        view.locator(".adv-next").click()
+    assert view.locator(".adv-title").inner_text().startswith("역전파 6단계 중 3단계 (7/10)")
+    assert "x (입력)" in view.locator("g.node").first.text_content()
+    # Hangul is drawn by a font that has it: a missing glyph is the same box for every
+    # character, so two different syllables would measure alike
+    widths = page.evaluate("""() => {
+        const ctx = document.createElement("canvas").getContext("2d");
+        ctx.font = getComputedStyle(document.querySelector(".adv-title")).font;
+        return ["역", "\\uffff", "i"].map((c) => ctx.measureText(c).width);
+    }""")
+    if widths[0] == widths[1]:
+        pytest.skip("no Korean font here (apt-get install fonts-noto-cjk): Hangul is boxes")
+    assert widths[0] > 1.5 * widths[2]  # a full-width syllable, wider than a Latin "i"
+    shot(page, "view-korean-step7")
