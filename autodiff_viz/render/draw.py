@@ -241,7 +241,7 @@ def draw(run: Run, step: int | None = None, labels: str = "numeric", view: Any =
     step = _pass_step(steps, step, pass_)
     texts = Texts(run, labels, digits, values=values, lang=lang)
     sc = _hidden(scene(run, step, labels, view, texts), hidden)
-    head = _decorations(run, sc, view, step, title=title, caption=caption, legend=legend,
+    head = _decorations(run, view, step, pass_, title=title, caption=caption, legend=legend,
                         width=width, height=height, dpi=dpi, lang=lang)
     if not engine.have_graphviz():
         body = scene_lines(sc)
@@ -288,7 +288,8 @@ def inches(value: Any, dpi: int | None, what: str) -> float | None:
     return number * _UNITS.get(unit, 1.0)
 
 
-def _decorations(run: Run, sc: Scene, view: Any, step: int | None, *, title: str | None,
+def _decorations(run: Run, view: Any, step: int | None, pass_: str | None, *,
+                 title: str | None,
                  caption: bool | str, legend: bool, width: Any, height: Any, dpi: int | None,
                  lang: str) -> list[str]:
     """Graph attributes for the title, caption and legend (one HTML-like label above the
@@ -313,7 +314,7 @@ def _decorations(run: Run, sc: Scene, view: Any, step: int | None, *, title: str
             words = explain(run, step, view, exact=False, lang=lang).title
         rows.append(f'<TR><TD><FONT POINT-SIZE="13">{_html(words)}</FONT></TD></TR>')
     if legend:
-        rows.append(f"<TR><TD>{_legend_table(sc, lang)}</TD></TR>")
+        rows.append(f"<TR><TD>{_legend_table(view, pass_, lang)}</TD></TR>")
     if rows:
         attrs.append('labelloc="t"')
         attrs.append('label=<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2">'
@@ -325,19 +326,22 @@ def _html(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<BR/>")
 
 
-def _legend_table(sc: Scene, lang: str) -> str:
-    """The states this scene shows, each with a swatch drawn like the graph's."""
+def _legend_table(view: Any, pass_: str | None, lang: str) -> str:
+    """The states this mode's drawings show (the same in every step, so slides of one walk
+    have one size), each with a swatch drawn like the graph's."""
     words = i18n.legend(lang)
-    states = [s for s in ("unknown", "value", "adjoint", "tangent", "path")
-              if any(n.state == s for n in sc.nodes)]
+    mode = "reverse" if view is None else ("forward" if hasattr(view, "tangents") else "paths")
+    states = [s for s in i18n.MODE_LEGEND[mode] if not (pass_ == "forward" and s == "adjoint")]
     cells = []
     for s in states:
+        if s in ("current", "read"):
+            continue
         colour, fill, pen, extra = NODE_STYLES[s]
         style = ' STYLE="dashed"' if extra == "dashed" else ""
         border = max(1, round(float(pen)))
         cells.append(f'<TD BGCOLOR="{fill}" COLOR="{colour}" BORDER="{border}"{style} '
                      f'WIDTH="18" HEIGHT="12"> </TD><TD ALIGN="LEFT">{_html(words[s])}</TD>')
-    if sc.current is not None:
+    if "current" in states:
         cells.append(f'<TD BGCOLOR="white" COLOR="black" BORDER="4" WIDTH="18" HEIGHT="12"> '
                      f'</TD><TD ALIGN="LEFT">{_html(words["current"])}</TD>')
         cells.append(f'<TD><B>━━▶</B></TD><TD ALIGN="LEFT">{_html(words["read"])}</TD>')

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["LANGS", "TEXT", "t", "check_lang", "legend", "ui"]
+__all__ = ["LANGS", "TEXT", "MODE_LEGEND", "t", "check_lang", "legend", "ui"]
 
 #: Supported languages (the first is the default).
 LANGS = ("en", "ko")
@@ -105,6 +105,11 @@ TEXT: dict[str, dict[str, str]] = {
     "final_tangent": {"en": "Final state: every tangent by {wrt}",
                       "ko": "최종 상태: {wrt}에 대한 모든 탄젠트"},
 }
+
+#: The legend's states per mode (what that mode's drawings can show), in order.
+MODE_LEGEND = {"reverse": ["unknown", "value", "adjoint", "current", "read"],
+               "forward": ["value", "tangent", "current", "read"],
+               "paths": ["value", "path"]}
 
 _STATES = ("unknown", "value", "adjoint", "tangent", "path", "current", "read", "blank",
            "correct", "wrong", "invalid")

@@ -51,9 +51,7 @@ MAX_PATHS = 64
 EXACT_NODES = 30
 #: Words of the legend, per state (English; every language: :func:`.i18n.legend`).
 LEGEND = i18n.legend("en")
-_MODE_LEGEND = {"reverse": ["unknown", "value", "adjoint", "current", "read"],
-                "forward": ["value", "tangent", "current", "read"],
-                "paths": ["value", "path"]}
+_MODE_LEGEND = i18n.MODE_LEGEND
 
 
 @cache

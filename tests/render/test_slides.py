@@ -64,7 +64,7 @@ def test_title_caption_and_legend(tmp_path):
     assert "our f" in words
     assert "Backward pass, step 3 of 6 (7/10): b = ∂f/∂b" in words  # b drawn overlined
     assert "value known (forward pass)" in words and "current step" in words
-    assert "not computed yet" not in words  # the legend lists what the figure shows
+    assert "not computed yet" in words and "tangent" not in words  # the mode's states
 
 
 @pytest.mark.dot
@@ -106,6 +106,8 @@ def test_slides_writes_one_figure_per_step(tmp_path, capsys):
     assert main(["slides", EXPRESSION, *AT, "--pass", "forward", "--force",
                  "-o", str(tmp_path / "fwd")]) == 0
     assert len(list((tmp_path / "fwd").iterdir())) == 4
+    box = re.compile(r'viewBox="([^"]+)"')  # slides of one walk have one size
+    assert len({box.search(p.read_text("utf-8"))[1] for p in folder.iterdir()}) == 1
 
 
 @pytest.mark.dot
