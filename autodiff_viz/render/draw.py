@@ -326,6 +326,10 @@ def _html(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<BR/>")
 
 
+#: A legend swatch's cell: fixed, so a stretched line widens the words' cells, not it.
+_SWATCH = 'FIXEDSIZE="TRUE" WIDTH="22" HEIGHT="14"'
+
+
 def _legend_table(view: Any, pass_: str | None, lang: str) -> str:
     """The states this mode's drawings show (the same in every step, so slides of one walk
     have one size), each with a swatch drawn like the graph's."""
@@ -340,14 +344,14 @@ def _legend_table(view: Any, pass_: str | None, lang: str) -> str:
         style = ' STYLE="dashed"' if extra == "dashed" else ""
         border = max(1, round(float(pen)))
         cells.append(f'<TD BGCOLOR="{fill}" COLOR="{colour}" BORDER="{border}"{style} '
-                     f'WIDTH="18" HEIGHT="12"> </TD><TD ALIGN="LEFT">{_html(words[s])}</TD>')
+                     f'{_SWATCH}> </TD><TD ALIGN="LEFT">{_html(words[s])}</TD>')
     if "current" in states:
-        cells.append(f'<TD BGCOLOR="white" COLOR="black" BORDER="4" WIDTH="18" HEIGHT="12"> '
+        cells.append(f'<TD BGCOLOR="white" COLOR="black" BORDER="4" {_SWATCH}> '
                      f'</TD><TD ALIGN="LEFT">{_html(words["current"])}</TD>')
-        cells.append(f'<TD><B>━━▶</B></TD><TD ALIGN="LEFT">{_html(words["read"])}</TD>')
-    # one row: cells of a second row would line up with (and stretch to) the first's
-    return ('<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="1"><TR>' + "".join(cells)
-            + "</TR></TABLE>")
+        cells.append(f'<TD {_SWATCH}><B>━▶</B></TD><TD ALIGN="LEFT">{_html(words["read"])}</TD>')
+    # a grid of two items a line: swatches in one column, words left-aligned in the next
+    rows = ["<TR>" + "".join(cells[k:k + 2]) + "</TR>" for k in range(0, len(cells), 2)]
+    return '<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1">' + "".join(rows) + "</TABLE>"
 
 
 def frames(run: Run, labels: str = "numeric", view: Any = None, *, digits: int = 4,
