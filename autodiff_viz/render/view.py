@@ -211,8 +211,9 @@ def _title(run: Run, text: str | None, lang: str = "en") -> str:
     g = run.graph
     at = ", ".join(f"{k} = {number(v)}" for k, v in run.inputs.items()
                    if not getattr(v, "ndim", 0))
-    if not (isinstance(text, str) and text.strip()) and isinstance(g.source, str):
-        text = g.source  # what was typed
+    if not (isinstance(text, str) and text.strip()) and isinstance(g.source, str) \
+            and len(g.source) <= 120:
+        text = g.source  # what was typed (a long program: its output's formula instead)
     head = text.strip() if isinstance(text, str) and text.strip() else g.describe(g.output)
     if "\n" in head:
         head = "; ".join(line.strip() for line in head.splitlines() if line.strip())
