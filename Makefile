@@ -42,6 +42,14 @@ system-browser:
 	    echo "Chromium is missing: the browser test will be skipped (sudo apt-get install chromium)."; \
 	  fi; \
 	fi
+	@if ! fc-list :lang=ko 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing fonts-noto-cjk with apt-get (Korean Stepper, lang='ko') ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "No Korean font: Hangul will show as boxes (sudo apt-get install fonts-noto-cjk)."; \
+	  fi; \
+	fi
 
 # $(call install,EXTRA): .venv with the package (editable) and that extra, and its kernel
 define install

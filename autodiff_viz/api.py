@@ -25,7 +25,11 @@ class Run(_passes.Run):
     """A forward + reverse run that can also draw itself, export and check its numbers."""
 
     def draw(self, step: int | None = None, labels: str = "numeric", **options: Any):
-        """A ``graphviz.Digraph`` of the state after step ``step`` (default: the last)."""
+        """A ``graphviz.Digraph`` of the state after step ``step`` (default: the last).
+
+        Options for slides: ``title``, ``caption``, ``legend``, ``hide``, ``pass_``,
+        ``width``, ``height``, ``dpi``, ``lang`` (see :func:`autodiff_viz.render.draw`).
+        """
         from .render import draw
 
         return draw(self, step=step, labels=labels, **options)
@@ -37,7 +41,8 @@ class Run(_passes.Run):
         return frames(self, **options)
 
     def save(self, path: str, step: int | None = None, **options: Any) -> str:
-        """Write the figure after ``step`` to ``.svg``, ``.png``, ``.pdf`` or ``.dot``."""
+        """Write the figure after ``step`` to ``.svg``, ``.png``, ``.pdf`` or ``.dot``; takes
+        :meth:`draw`'s options (``dpi``, ``width``, ``legend``, ``caption``, ...)."""
         from .render import save
 
         return save(self, path, step=step, **options)
@@ -82,6 +87,16 @@ class Graph(_graph.Graph):
             object.__setattr__(new, slot, getattr(g, slot))
         return new
 
+    @property
+    def text(self) -> str | None:
+        """The expression or program text as typed (None for functions and sympy
+        expressions); titles show it.
+
+        >>> graph("sqrt(log(x)*y) + log(x)*y").text
+        'sqrt(log(x)*y) + log(x)*y'
+        """
+        return self.source if isinstance(self.source, str) else None
+
     def evaluate(self, values: Mapping[str, Any] | None = None, /, **inputs: Any) -> Run:
         """Forward pass, then reverse pass, at the given input values.
 
@@ -92,7 +107,8 @@ class Graph(_graph.Graph):
         return Run(self, merged)
 
     def draw(self, **options: Any):
-        """The graph's structure only (no numbers), as a ``graphviz.Digraph``."""
+        """The graph's structure only (no numbers), as a ``graphviz.Digraph`` (``title``,
+        ``width``, ``height``, ``dpi``, ``lang`` as in :meth:`Run.draw`)."""
         from .render import draw_structure
 
         return draw_structure(self, **options)

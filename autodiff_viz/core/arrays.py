@@ -23,7 +23,7 @@ number is its own sum and mean over any axis, so every row also works on scalars
 >>> run = evaluate(g, {"W": np.ones((3, 2)), "b": np.zeros(2), "X": np.eye(3)})
 >>> type(run.value).__name__, run.grad["W"].shape
 ('float', (3, 2))
->>> str(jacobian_shape(run, g.in_edges[g.index("v1")][1]))
+>>> str(jacobian_shape(run, g.in_edges[g.index("a")][1]))
 '(3×2)×(3×2)'
 """
 
@@ -465,7 +465,7 @@ def jacobian_shape(run: Any, edge_index: int) -> JacobianShape:
     >>> run = evaluate(from_function(lambda W, x: tanh(W @ x)),
     ...                {"W": np.ones((4, 3)), "x": np.ones(3)})
     >>> jacobian_shape(run, 0).label
-    '∂v1/∂W: 4×(4×3)'
+    '∂a/∂W: 4×(4×3)'
     """
     g = run.graph
     try:

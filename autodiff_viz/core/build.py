@@ -5,7 +5,7 @@ user types is ever evaluated.
 
 >>> g = from_text("sqrt(log(x)*y) + log(x)*y")
 >>> [g.describe(n) for n in g.nodes if n.op != "input"]
-['v1 = log(x)', 'v2 = v1·y', 'v3 = √v2', 'f = v3 + v2']
+['a = log(x)', 'b = a·y', 'c = √b', 'f = c + b']
 >>> g = from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b")
 >>> [n.name for n in g.nodes]
 ['x', 'a', 'y', 'b', 'c', 'f']
@@ -164,28 +164,48 @@ class Builder:
                                   kind=kind, namer=namer)
 
 
+#: Letters for intermediates, in the course's order; e (Euler's number) and f (the usual
+#: output) are left out, and so are l and o (they read as 1 and 0).
+_LETTERS = "abcdghijkmnpqrstuvwz"
+
+
+def _fresh_names(taken: set[str]):
+    """a, b, c, d, g, …, then a1, b1, …: every name not in ``taken`` (lazily)."""
+    k = 0
+    while True:
+        suffix = str(k) if k else ""
+        for letter in _LETTERS:
+            name = letter + suffix
+            if name not in taken:
+                yield name
+        k += 1
+
+
 def _name_nodes(names: list, *, ops: list[str], consts: list, taken: set[str]) -> list[str]:
-    """Fill in generated names: constants by value (``2``, ``π``), others v1, v2, … in order.
+    """Fill in generated names: constants by value (``2``, ``π``), others a, b, c, … in
+    evaluation order, skipping every name already used (inputs and names the user wrote).
 
     >>> _name_nodes(["x", None, None, "f"], ops=["input", "const", "log", "mul"],
     ...             consts=[None, 2.0, None, None], taken={"x", "f"})
-    ['x', '2', 'v1', 'f']
+    ['x', '2', 'a', 'f']
+    >>> _name_nodes(["a", None, None], ops=["input", "log", "exp"], consts=[None] * 3,
+    ...             taken={"a"})
+    ['a', 'b', 'c']
     """
     names = list(names)
     taken = set(taken)
     suffixes: dict[str, int] = {}
-    counter = 0
+    fresh = _fresh_names(taken)
     for i, name in enumerate(names):
         if name is not None:
             continue
         if ops[i] == "const":
             names[i] = _const_name(consts[i], taken, suffixes)
             continue
-        counter += 1
-        name = f"v{counter}"
-        while name in taken:
-            counter += 1
-            name = f"v{counter}"
+        name = next(fresh)
+        while name in taken:  # a constant took it meanwhile
+            name = next(fresh)
+        taken.add(name)
         names[i] = name
     return names
 
@@ -272,7 +292,8 @@ def from_text(text: str) -> Graph:
 
     A program has one assignment per line (``b = a*y``); names are kept, and the last
     assigned name is the output. In an expression, identical subexpressions share a node and
-    intermediates are named v1, v2, … in evaluation order.
+    intermediates are named a, b, c, … in evaluation order (skipping the inputs' names), as
+    in the course.
     """
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}")

@@ -5,7 +5,11 @@
 - :func:`frames`: one SVG per step, from one layout and one Graphviz process;
 - :func:`draw_structure`: names and operations only;
 - :func:`save` (``.svg``, ``.png``, ``.pdf``, ``.dot``) and :func:`export_html` (one
-  self-contained page with every frame and a plain-JavaScript stepper).
+  self-contained page with every frame and a plain-JavaScript stepper);
+- figures for slides: ``title``, ``caption``, ``legend``, ``hide``, ``pass_``, ``width``,
+  ``height``, ``dpi`` on :func:`draw` and :func:`save` (``autodiff-viz render``/``slides``);
+- one notation (``docs/notation.md``) and every word in English and Korean
+  (:mod:`.i18n`, ``lang="ko"``).
 
 Without Graphviz, :class:`DotNotFound` says how to install it; ``draw(...).source`` still
 works. Graphs above :data:`MAX_NODES` nodes are refused with advice to collapse them.

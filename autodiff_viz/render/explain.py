@@ -11,9 +11,11 @@ of it) into an :class:`Explanation`. The stepper widget and the HTML export both
 >>> e.text
 'c = √b = √(2·log(3)) ≈ 1.482; ∂c/∂b = 1/(2√b) ≈ 0.3373'
 >>> print(explain(run, 6).text.replace(" (", "\\n(").replace("; ", "\\n"))
-∂f/∂b = ∂f/∂c·∂c/∂b + ∂f/∂f·∂f/∂b = 1·0.3373 + 1·1 ≈ 1.337
+b̄ = c̄·∂c/∂b + f̄·∂f/∂b = 1·0.3373 + 1·1 = 1.337
 (b is used 2 times, so its adjoint sums 2 contributions)
 exactly 1/(2·√(2·log(3))) + 1
+>>> explain(run, 6, lang="ko").title
+'역전파 6단계 중 3단계 (7/10): b̄ = ∂f/∂b'
 """
 
 from __future__ import annotations
@@ -25,8 +27,18 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..core.graph import Graph
+from ..core.notation import (
+    adjoint,
+    adjoint_tex,
+    partial,
+    partial_tex,
+    tangent,
+    tangent_tex,
+    tex_name,
+)
 from ..core.passes import Step
 from .fmt import number
+from .i18n import check_lang, t
 
 __all__ = ["Explanation", "explain", "explain_all", "partial_formula", "fmt"]
 
@@ -125,28 +137,15 @@ def _tex_num(v: Any) -> str:
 
 
 def _tex_name(name: str) -> str:
-    if len(name) == 1:
-        return name
-    if name[0].isalpha() and name[1:].isdigit():
-        return f"{name[0]}_{{{name[1:]}}}"
-    return r"\mathrm{" + name.replace("_", r"\_") + "}"
+    return tex_name(name)
 
 
 def _d(num: str, den: str) -> str:
-    return f"∂{num}/∂{den}"
+    return partial(num, den)
 
 
 def _tex_d(num: str, den: str) -> str:
-    return rf"\frac{{\partial {_tex_name(num)}}}{{\partial {_tex_name(den)}}}"
-
-
-def _dd(num: str, den: str) -> str:
-    """A total derivative (forward-mode tangent), written with d to tell it from ∂."""
-    return f"d{num}/d{den}"
-
-
-def _tex_dd(num: str, den: str) -> str:
-    return rf"\frac{{d {_tex_name(num)}}}{{d {_tex_name(den)}}}"
+    return partial_tex(num, den)
 
 
 def _math(s: str) -> str:
@@ -210,7 +209,8 @@ def _exact_text(run: Any, kind: str, node: str, exact: bool) -> tuple[str, str] 
 # The explanations
 # ----------------------------------------------------------------------------------------
 
-def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True) -> Explanation:
+def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True,
+            lang: str = "en") -> Explanation:
     """Explain step ``step_index`` of ``view.steps`` (``view`` defaults to ``run``).
 
     Args:
@@ -218,10 +218,12 @@ def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True) 
         step_index: index into the steps (negative counts from the end).
         view: ``run.forward_mode(x)`` or ``run.paths(x)`` to explain those steps instead.
         exact: also show exact forms of values when the symbolic layer is available.
+        lang: ``"en"`` or ``"ko"`` (see :mod:`autodiff_viz.render.i18n`).
 
     Returns:
         An :class:`Explanation` with ``title``, ``text`` and ``latex``.
     """
+    check_lang(lang)
     source = run if view is None else view
     steps: Sequence[Step] = source.steps
     if not isinstance(step_index, (int, np.integer)) or isinstance(step_index, bool):
@@ -233,13 +235,13 @@ def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True) 
     step = steps[int(step_index)]
     g: Graph = run.graph
     if step.phase == "forward":
-        out = _forward(run, g, steps, step, exact)
+        out = _forward(run, g, steps, step, exact, lang)
     elif step.phase == "backward":
-        out = _backward(run, g, steps, step, exact)
+        out = _backward(run, g, steps, step, exact, lang)
     elif step.phase == "tangent":
-        out = _tangent(g, steps, step)
+        out = _tangent(g, steps, step, lang)
     elif step.phase in ("path", "sum"):
-        out = _path(g, source, steps, step)
+        out = _path(g, source, steps, step, lang)
     else:
         raise ValueError(f"unknown step phase {step.phase!r}")
     if step.flags:
@@ -248,7 +250,8 @@ def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True) 
     return out
 
 
-def explain_all(run: Any, view: Any = None, *, exact: bool = True) -> list[Explanation]:
+def explain_all(run: Any, view: Any = None, *, exact: bool = True,
+                lang: str = "en") -> list[Explanation]:
     """:func:`explain` for every step, in order.
 
     >>> from autodiff_viz.core import evaluate, from_text
@@ -257,7 +260,8 @@ def explain_all(run: Any, view: Any = None, *, exact: bool = True) -> list[Expla
     ['Forward pass', 'Forward pass', 'Backward pass', 'Backward pass', 'Backward pass', \
 'Backward pass']
     """
-    return [explain(run, k, view, exact=exact) for k in range(len((view or run).steps))]
+    return [explain(run, k, view, exact=exact, lang=lang)
+            for k in range(len((view or run).steps))]
 
 
 def _position(steps: Sequence[Step], step: Step) -> tuple[int, int, str]:
@@ -267,13 +271,13 @@ def _position(steps: Sequence[Step], step: Step) -> tuple[int, int, str]:
     return same.index(step.index) + 1, len(same), f"({step.index + 1}/{len(steps)})"
 
 
-def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step,
-             exact: bool) -> Explanation:
+def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
+             lang: str) -> Explanation:
     k, total, at = _position(steps, step)
     name = step.node
     node = g.node(name)
     formula = g.formula(node)
-    title = f"Forward pass, step {k} of {total} {at}: {name} = {formula}"
+    title = t("forward_title", lang, k=k, total=total, at=at, step=f"{name} = {formula}")
     ex = _exact_text(run, "value", name, exact)
     if ex is not None:
         text = f"{name} = {formula} = {ex[0]} {_eq(step.value)} {fmt(step.value)}"
@@ -289,7 +293,8 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step,
         if p is None:
             continue  # an edge from a constant carries no gradient
         edge = g.edges[e]
-        which = f" (argument {edge.pos + 1})" if parents.count(edge.parent) > 1 else ""
+        which = (t("argument", lang, k=edge.pos + 1) if parents.count(edge.parent) > 1
+                 else "")
         rule = partial_formula(g, name, edge.pos)
         trule = partial_formula(g, name, edge.pos, "latex")
         lhs, tlhs = _d(name, edge.parent) + which, _tex_d(name, edge.parent)
@@ -306,106 +311,109 @@ def _scalar(v: Any) -> bool:
     return v is None or isinstance(v, (int, float, np.floating, np.integer))
 
 
-def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step,
-              exact: bool) -> Explanation:
+def _numbers(cs: Sequence[Any], factor_first: bool) -> tuple[str, str]:
+    """The numbers of a chain-rule sum: ``1·0.3373 + 1·1`` (unicode, LaTeX); arrays show
+    each term's result; ``("", "")`` when there is nothing to show."""
+    if all(_scalar(c.factor) and _scalar(c.partial) and c.partial is not None for c in cs):
+        pairs = [(c.factor, c.partial) if factor_first else (c.partial, c.factor) for c in cs]
+        return (" + ".join(f"{fmt(a)}·{fmt(b)}" for a, b in pairs),
+                " + ".join(f"{_tex_num(a)} \\cdot {_tex_num(b)}" for a, b in pairs))
+    if len(cs) > 1:  # arrays: each term is a vector-Jacobian product, show its result
+        return (" + ".join(fmt(c.value) for c in cs), " + ".join(_tex_num(c.value) for c in cs))
+    return "", ""
+
+
+def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
+              lang: str) -> Explanation:
     k, total, at = _position(steps, step)
     name, out = step.node, g.output.name
-    title = f"Backward pass, step {k} of {total} {at}: {_d(out, name)}"
-    lhs, tlhs = _d(out, name), _tex_d(out, name)
+    lhs, tlhs = adjoint(name), adjoint_tex(name)
+    title = t("backward_title", lang, k=k, total=total, at=at,
+              step=f"{lhs} = {_d(out, name)}")
     if name == out:
-        text = f"{lhs} = 1: the seed (the output changes one-for-one with itself)"
-        tex = _math(f"{tlhs} = 1") + ": the seed (the output changes one-for-one with itself)"
-        return Explanation(title, text, tex)
+        why = t("seed", lang)
+        return Explanation(title, f"{lhs} = {_d(out, out)} = 1{why}",
+                           _math(f"{tlhs} = {_tex_d(out, out)} = 1") + why)
     cs = step.contributions
     if not cs:
-        text = f"{lhs} = 0: {name} does not reach the output {out}"
-        return Explanation(title, text, _math(f"{tlhs} = 0") + f": {name} does not reach "
-                           f"the output {out}")
-    terms = " + ".join(f"{_d(out, c.other)}·{_d(c.other, name)}" for c in cs)
-    tterms = " + ".join(f"{_tex_d(out, c.other)} {_tex_d(c.other, name)}" for c in cs)
+        why = t("unreached", lang, name=name, out=out)
+        return Explanation(title, f"{lhs} = 0{why}", _math(f"{tlhs} = 0") + why)
+    terms = " + ".join(f"{adjoint(c.other)}·{_d(c.other, name)}" for c in cs)
+    tterms = " + ".join(f"{adjoint_tex(c.other)} {_tex_d(c.other, name)}" for c in cs)
     a = step.adjoint
-    if all(_scalar(c.factor) and _scalar(c.partial) and c.partial is not None for c in cs):
-        nums = " + ".join(f"{fmt(c.factor)}·{fmt(c.partial)}" for c in cs)
-        tnums = " + ".join(f"{_tex_num(c.factor)} \\cdot {_tex_num(c.partial)}" for c in cs)
-    elif len(cs) > 1:  # arrays: each term is a vector-Jacobian product, show its result
-        nums = " + ".join(fmt(c.value) for c in cs)
-        tnums = " + ".join(_tex_num(c.value) for c in cs)
-    else:
-        nums = tnums = ""
+    nums, tnums = _numbers(cs, factor_first=True)
     if nums:
-        text = f"{lhs} = {terms} = {nums} {_eq(a)} {fmt(a)}"
-        tex = _math(f"{tlhs} = {tterms} = {tnums} {_tex_eq(a)} {_tex_num(a)}")
+        text = f"{lhs} = {terms} = {nums} = {fmt(a)}"
+        tex = _math(f"{tlhs} = {tterms} = {tnums} = {_tex_num(a)}")
     else:
         text = f"{lhs} = {terms} = {fmt(a)}"
         tex = _math(f"{tlhs} = {tterms} = {_tex_num(a)}")
     if len(cs) > 1:
-        why = f" ({name} is used {len(cs)} times, so its adjoint sums {len(cs)} contributions)"
+        why = t("used_twice", lang, name=name, n=len(cs))
         text, tex = text + why, tex + why
     ex = _exact_text(run, "adjoint", name, exact)
     if ex is not None and _is_rounded(a):
-        text, tex = text + f"; exactly {ex[0]}", tex + "; exactly " + _math(ex[1])
+        word = t("exactly", lang)
+        text, tex = text + f"; {word} {ex[0]}", tex + f"; {word} " + _math(ex[1])
     return Explanation(title, text, tex)
 
 
-def _tangent(g: Graph, steps: Sequence[Step], step: Step) -> Explanation:
+def _tangent(g: Graph, steps: Sequence[Step], step: Step, lang: str) -> Explanation:
     k, total, at = _position(steps, step)
     name, wrt = step.node, step.wrt or "?"
-    title = f"Forward mode (tangents w.r.t. {wrt}), step {k} of {total} {at}: {_dd(name, wrt)}"
-    lhs, tlhs = _dd(name, wrt), _tex_dd(name, wrt)
-    t = step.tangent
+    lhs, tlhs = tangent(name), tangent_tex(name)
+    title = t("tangent_title", lang, wrt=wrt, k=k, total=total, at=at,
+              step=f"{lhs} = {_d(name, wrt)}")
+    v = step.tangent
     if step.op == "input":
-        if name == wrt:
-            return Explanation(title, f"{lhs} = {fmt(t)}: the seed",
-                               _math(f"{tlhs} = {_tex_num(t)}") + ": the seed")
-        why = f": {name} is another input, it does not change with {wrt}"
-        return Explanation(title, f"{lhs} = {fmt(t)}{why}", _math(f"{tlhs} = {_tex_num(t)}")
-                           + why)
+        why = (t("tangent_seed", lang) if name == wrt
+               else t("tangent_other", lang, name=name, wrt=wrt))
+        return Explanation(title, f"{lhs} = {_d(name, wrt)} = {fmt(v)}{why}",
+                           _math(f"{tlhs} = {_tex_d(name, wrt)} = {_tex_num(v)}") + why)
     cs = step.contributions
-    terms = " + ".join(f"{_d(name, c.other)}·{_dd(c.other, wrt)}" for c in cs)
-    tterms = " + ".join(f"{_tex_d(name, c.other)} {_tex_dd(c.other, wrt)}" for c in cs)
-    if all(_scalar(c.factor) and _scalar(c.partial) and c.partial is not None for c in cs):
-        nums = " + ".join(f"{fmt(c.partial)}·{fmt(c.factor)}" for c in cs)
-        tnums = " + ".join(f"{_tex_num(c.partial)} \\cdot {_tex_num(c.factor)}" for c in cs)
-    elif len(cs) > 1:  # arrays: show each term's result
-        nums = " + ".join(fmt(c.value) for c in cs)
-        tnums = " + ".join(_tex_num(c.value) for c in cs)
-    else:
-        text = f"{lhs} = {terms} = {fmt(t)}"
-        return Explanation(title, text, _math(f"{tlhs} = {tterms} = {_tex_num(t)}"))
-    text = f"{lhs} = {terms} = {nums} {_eq(t)} {fmt(t)}"
-    tex = f"{tlhs} = {tterms} = {tnums} {_tex_eq(t)} {_tex_num(t)}"
+    terms = " + ".join(f"{_d(name, c.other)}·{tangent(c.other)}" for c in cs)
+    tterms = " + ".join(f"{_tex_d(name, c.other)} {tangent_tex(c.other)}" for c in cs)
+    nums, tnums = _numbers(cs, factor_first=False)
+    if not nums:
+        return Explanation(title, f"{lhs} = {terms} = {fmt(v)}",
+                           _math(f"{tlhs} = {tterms} = {_tex_num(v)}"))
+    text = f"{lhs} = {terms} = {nums} = {fmt(v)}"
+    tex = f"{tlhs} = {tterms} = {tnums} = {_tex_num(v)}"
     return Explanation(title, text, _math(tex))
 
 
-def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step) -> Explanation:
+def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step, lang: str) -> Explanation:
     out, wrt = g.output.name, step.wrt or "?"
-    head = f"Paths from {wrt} to {out}"
-    lhs, tlhs = _d(out, wrt), _tex_d(out, wrt)
+    head = t("paths_head", lang, wrt=wrt, out=out)
     if step.phase == "sum":
+        lhs, tlhs = adjoint(wrt), adjoint_tex(wrt)
         cs = step.contributions
         n = len(cs)
-        title = (f"{head}, sum over {n} path{'s' if n != 1 else ''} "
-                 f"({step.index + 1}/{len(steps)}): {lhs}")
+        one = "_1" if n == 1 else ""
+        title = t("sum_title" + one, lang, head=head, n=n, i=step.index + 1,
+                  count=len(steps), step=f"{lhs} = {_d(out, wrt)}")
         if not cs:
-            why = f": no path leads from {wrt} to {out}"
+            why = t("no_path", lang, wrt=wrt, out=out)
             return Explanation(title, f"{lhs} = 0{why}", _math(f"{tlhs} = 0") + why)
         nums = " + ".join(fmt(c.value) for c in cs)
         tnums = " + ".join(_tex_num(c.value) for c in cs)
         a = step.adjoint
-        text = f"{lhs} = sum over the {n} path{'s' if n != 1 else ''} = {nums} {_eq(a)} {fmt(a)}"
-        tex = (_math(tlhs) + f" = sum over the {n} path{'s' if n != 1 else ''} = "
-               + _math(f"{tnums} {_tex_eq(a)} {_tex_num(a)}"))
+        words = t("path_sum" + one, lang, n=n)
+        text = f"{lhs} = {words} = {nums} = {fmt(a)}"
+        tex = _math(tlhs) + f" = {words} = " + _math(f"{tnums} = {_tex_num(a)}")
         return Explanation(title, text, tex)
     j = step.path if step.path is not None else 0
     n = sum(1 for s in steps if s.phase == "path")
     edges = [g.edges[e] for e in step.edges]
     route = " → ".join([edges[0].parent, *(e.child for e in edges)]) if edges else wrt
-    title = f"{head}, path {j + 1} of {n} ({step.index + 1}/{len(steps)}): {route}"
+    title = t("path_title", lang, head=head, j=j + 1, n=n, i=step.index + 1,
+              count=len(steps), route=route)
     terms = "·".join(_d(e.child, e.parent) for e in edges)
     tterms = " ".join(_tex_d(e.child, e.parent) for e in edges)
     nums = "·".join(fmt(p) for p in step.partials)
     tnums = r" \cdot ".join(_tex_num(p) for p in step.partials)
     a = step.adjoint
-    text = f"path {route}: {terms} = {nums} {_eq(a)} {fmt(a)}"
-    tex = f"path {route}: " + _math(f"{tterms} = {tnums} {_tex_eq(a)} {_tex_num(a)}")
+    word = t("path", lang)
+    text = f"{word} {route}: {terms} = {nums} = {fmt(a)}"
+    tex = f"{word} {route}: " + _math(f"{tterms} = {tnums} = {_tex_num(a)}")
     return Explanation(title, text, tex)

@@ -23,6 +23,7 @@ from ..core.passes import Paths, Run, TangentRun
 from . import engine
 from .draw import draw
 from .errors import MAX_NODES, DotNotFound, RenderError
+from .svg import overline_bars
 from .view import bundle, view_data
 
 __all__ = ["save", "export_html", "FORMATS", "page", "fragment", "script_json"]
@@ -33,9 +34,11 @@ FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "d
 
 def save(run: Run, path: str | os.PathLike, step: int | None = None, *,
          labels: str = "numeric", view: Any = None, digits: int = 4,
-         max_nodes: int = MAX_NODES, dpi: int = 150) -> str:
+         max_nodes: int = MAX_NODES, dpi: int = 150, **options: Any) -> str:
     """Write the figure after ``step`` to ``path`` (``.svg``, ``.png``, ``.pdf`` or ``.dot``).
 
+    ``options`` are :func:`~autodiff_viz.render.draw.draw`'s slide options (``title``,
+    ``caption``, ``legend``, ``hide``, ``pass_``, ``width``, ``height``, ``lang``).
     Returns the path written, as a string.
     """
     path = os.fspath(path)
@@ -43,15 +46,20 @@ def save(run: Run, path: str | os.PathLike, step: int | None = None, *,
     if ext not in FORMATS:
         raise RenderError(f"cannot save {path!r}: the file name must end in one of "
                           f"{', '.join(FORMATS)}")
-    fig = draw(run, step, labels, view, digits=digits, max_nodes=max_nodes)
+    fig = draw(run, step, labels, view, digits=digits, max_nodes=max_nodes, dpi=dpi,
+               **options)
     fmt = FORMATS[ext]
     if fmt == "dot":
         data = fig.source.encode("utf-8")
     else:
         if not fig.pinned:
             raise DotNotFound("dot")
+        # the adjoints' bars: SVG overlines, or bar(b) where only a font could place them
+        source = fig.source if fmt == "svg" else fig.spelled().source
         args = ["-n2", f"-T{fmt}"] + ([f"-Gdpi={int(dpi)}"] if fmt == "png" else [])
-        data = engine.run_graphviz("neato", args, fig.source, "render")
+        data = engine.run_graphviz("neato", args, source, "render")
+        if fmt == "svg":
+            data = overline_bars(data.decode("utf-8")).encode("utf-8")
     with open(path, "wb") as fh:
         fh.write(data)
     return path
@@ -100,13 +108,14 @@ def fragment(data: dict[str, Any], root: str | None = None) -> str:
 def page(data: dict[str, Any], title: str | None = None) -> str:
     """A whole self-contained HTML page showing the view of ``data``."""
     title = title or data.get("title", "autodiff_viz")
-    return _TEMPLATE.format(title=html.escape(title), body=fragment(data))
+    return _TEMPLATE.format(title=html.escape(title), body=fragment(data),
+                            lang=html.escape(data.get("lang", "en")))
 
 
 def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
                 view: Any = None, title: str | None = None, digits: int = 4,
                 max_nodes: int = MAX_NODES, interval_ms: int = 1200,
-                layout: bool | None = None) -> str:
+                layout: bool | None = None, lang: str = "en") -> str:
     """Write one self-contained HTML page that steps through the run (every mode, label
     style and step work with no kernel and no network).
 
@@ -121,6 +130,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
         interval_ms: milliseconds per step when playing.
         layout: True: lay out with native Graphviz now; False: in the browser (WASM Graphviz
             is then included); None: native when ``dot`` is installed.
+        lang: ``"en"`` or ``"ko"``: titles, explanations, legend and controls.
 
     Returns:
         The path written, as a string.
@@ -132,7 +142,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
                               f"{type(view).__name__}")
         mode, wrt = ("paths" if isinstance(view, Paths) else "forward"), view.wrt
     data = view_data(run, mode=mode, wrt=wrt, initial_labels=labels, digits=digits,
-                     title=title, max_nodes=max_nodes, layout=layout)
+                     title=title, max_nodes=max_nodes, layout=layout, lang=lang)
     data["interval"] = int(interval_ms)
     text = page(data, title)
     path = os.fspath(path)
@@ -142,7 +152,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
 
 
 _TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -8,7 +8,7 @@ the sum of its contributions), so a frame never needs more room than the layout 
 >>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"), {"x": 3, "y": 2})
 >>> s = scene(run, step=6)
 >>> s.nodes[3].lines
-('b = a·y', 'b = 2.197', '∂f/∂b = 1.337', 'b̄ = 1·0.3373 + 1·1')
+('b = a·y', 'b = 2.197', 'b̄ = 1.337', '= 1·0.3373 + 1·1')
 >>> s.current.node, [s.edges[e].state for e in (3, 5)]
 ('b', ['read', 'read'])
 >>> scene(run, step=0).nodes[4].lines, scene(run, step=0).edges[3].label
@@ -33,9 +33,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.arrays import jacobian_shape
+from ..core.notation import adjoint as bar
+from ..core.notation import partial as d
+from ..core.notation import spell_bars
+from ..core.notation import tangent as dot
 from ..core.passes import Paths, Run, Step, TangentRun
 from .errors import RenderError, StepError
-from .fmt import bar, d, is_array, number, skeleton, truncate
+from .fmt import is_array, number, skeleton, truncate
+from .i18n import check_lang, t
 
 __all__ = ["NodeView", "EdgeView", "Scene", "Texts", "scene", "layout_lines", "LABELS",
            "view_steps", "BLANK", "SMALL"]
@@ -113,8 +118,9 @@ class Texts:
     """
 
     def __init__(self, run: Run, labels: str = "numeric", digits: int = 4,
-                 layout: bool = False, values: bool = False) -> None:
+                 layout: bool = False, values: bool = False, lang: str = "en") -> None:
         _check_labels(labels)
+        self.lang = check_lang(lang)
         if not isinstance(values, bool):
             raise RenderError(f"values must be True or False; got {values!r}")
         self.run, self.graph, self.labels, self.digits = run, run.graph, labels, digits
@@ -191,8 +197,11 @@ class Texts:
         node = g.nodes[i]
         if node.op == "const":
             return g.formula(node)
-        text = f"{node.name} (input)" if node.op == "input" else g.describe(node)
-        return text + " (output)" if i == g.output_index and node.op != "input" else text
+        if node.op == "input":
+            return f"{node.name} ({t('input', self.lang)})"
+        text = g.describe(node)
+        out = f" ({t('output', self.lang)})"
+        return text + out if i == g.output_index else text
 
     def value(self, i: int) -> str:
         g, v = self.graph, self.run.values[i]
@@ -205,20 +214,20 @@ class Texts:
 
     def adjoint(self, i: int) -> str:
         g, v = self.graph, self.run.adjoints[i]
-        top, name = g.output.name, g.nodes[i].name
+        name = g.nodes[i].name
         if is_array(v):
-            return self._with_rows(i, f"{d(top, name)}: {self.num(v)}", v)
+            return self._with_rows(i, f"{bar(name)}: {self.num(v)}", v)
         expr = self.exact.adjoints[i] if self.exact is not None else None
-        return f"{d(top, name)} = {self._value_part(v, expr)}"
+        return f"{bar(name)} = {self._value_part(v, expr)}"
 
     def tangent(self, i: int, view: TangentRun) -> str:
         v, name = view.tangents[i], self.graph.nodes[i].name
         if is_array(v):
-            return self._with_rows(i, f"{d(name, view.wrt)}: {self.num(v)}", v)
+            return self._with_rows(i, f"{dot(name)}: {self.num(v)}", v)
         expr = None
         if self.exact is not None and getattr(view, "direction", None) is None:
             expr = self.exact.tangent(name, view.wrt)
-        return f"{d(name, view.wrt)} = {self._value_part(v, expr)}"
+        return f"{dot(name)} = {self._value_part(v, expr)}"
 
     def partial(self, e: int) -> str:
         g, p = self.graph, self.run.partials[e]
@@ -243,7 +252,8 @@ class Texts:
         return f"{symbol} = {text}" if text == num else f"{symbol} = {text} = {num}"
 
     def contributions(self, step: Step) -> tuple[str, ...]:
-        """``b̄ = 1·0.3373 + 1·1``: each term is (child's adjoint)·(local partial).
+        """``= 1·0.3373 + 1·1`` under ``b̄ = 1.337``: each term is (child's adjoint)·(local
+        partial).
 
         Long sums wrap after :data:`TERMS_PER_LINE` terms; always ``multi[node]`` lines.
         """
@@ -254,14 +264,15 @@ class Texts:
         terms = [f"{self.num(c.factor, False)}·{self.num(c.partial, False)}" for c in cs]
         lines = [" + ".join(terms[k:k + TERMS_PER_LINE])
                  for k in range(0, len(terms), TERMS_PER_LINE)]
-        lines = [f"{bar(step.node)} = {lines[0]}"] + [f"+ {line}" for line in lines[1:]]
+        lines = [f"= {lines[0]}"] + [f"+ {line}" for line in lines[1:]]
         return tuple(lines[:count]) + (BLANK,) * (count - len(lines))
 
     def path_product(self, step: Step, view: Paths) -> str:
         text = _WIDEST_NUMBER if self.layout else self.num(step.adjoint)
         j = len(view.paths) if self.layout else (step.path or 0) + 1
         out = self.graph.output_index
-        return "\n".join([f"∏ path {j} = {text}"] + [BLANK] * self.rows[out])
+        head = t("path_product", self.lang, j=j)
+        return "\n".join([f"{head} = {text}"] + [BLANK] * self.rows[out])
 
 
 def _row_count(v: Any) -> int:
@@ -413,50 +424,53 @@ def _paths_scene(run: Run, view: Paths, steps: Sequence[Step], k: int | None,
     return Scene(tuple(nodes), edges, current, current.phase if current is not None else "final")
 
 
-def layout_lines(run: Run, labels: str = "numeric", digits: int = 4,
-                 values: bool = False) -> tuple[list[tuple[str, ...]], list[str]]:
+def layout_lines(run: Run, labels: str = "numeric", digits: int = 4, values: bool = False,
+                 lang: str = "en") -> tuple[list[tuple[str, ...]], list[str]]:
     """The widest text of every node line and edge label over every view of ``run``.
 
     Forward, backward, forward mode (every input) and paths frames all fit in these, so they
     can share one layout. Digits are replaced by ``0`` (see :class:`Texts`). A slot may hold
     several lines (array rows with ``values=True``); its candidates all have the same count.
     """
-    t = Texts(run, labels, digits, layout=True, values=values)
+    tx = Texts(run, labels, digits, layout=True, values=values, lang=lang)
     g = run.graph
     candidates: list[list[set[str]]] = []
     for node in g.nodes:
         i = node.index
         if node.op == "const":
-            candidates.append([{t.header(i)}])
+            candidates.append([{tx.header(i)}])
             continue
-        slots = [{t.header(i)}, {t.value(i)}, {t.blank(i)}]
+        slots = [{tx.header(i)}, {tx.value(i)}, {tx.blank(i)}]
         if run.adjoints[i] is not None:
-            slots[2].add(t.adjoint(i))
-        slots += [{BLANK} for _ in range(t.multi[i])]
+            slots[2].add(tx.adjoint(i))
+        slots += [{BLANK} for _ in range(tx.multi[i])]
         candidates.append(slots)
     for s in run.steps:
         i = g.index(s.node)
-        if s.phase == "backward" and t.multi[i]:
-            for slot, line in zip(candidates[i][3:], t.contributions(s), strict=True):
+        if s.phase == "backward" and tx.multi[i]:
+            for slot, line in zip(candidates[i][3:], tx.contributions(s), strict=True):
                 slot.add(line)
     for wrt in g.inputs:
         view = run.forward_mode(wrt)
         for i, node in enumerate(g.nodes):
             if g.needs_grad[i] and node.op != "const" and view.tangents[i] is not None:
-                candidates[i][2].add(t.tangent(i, view))
+                candidates[i][2].add(tx.tangent(i, view))
     out = g.output_index
     if g.nodes[out].op != "const" and g.inputs:
         widest = max(len(str(_count(run, w))) for w in g.inputs)
-        candidates[out][2].add("\n".join([f"∏ path {'0' * widest} = {_WIDEST_NUMBER}"]
-                                          + [BLANK] * t.rows[out]))
-    lines = [tuple(max(sorted(slot), key=_width) for slot in slots) for slots in candidates]
-    edges = [t.partial(e.index) for e in g.edges]
+        head = t("path_product", lang, j="0" * widest)
+        candidates[out][2].add("\n".join([f"{head} = {_WIDEST_NUMBER}"]
+                                          + [BLANK] * tx.rows[out]))
+    # the layout is sized for adjoints spelled bar(b), as PNG and PDF write them
+    lines = [tuple(spell_bars(max(sorted(slot), key=_width)) for slot in slots)
+             for slots in candidates]
+    edges = [tx.partial(e.index) for e in g.edges]
     return lines, edges
 
 
 def _width(text: str) -> int:
     """Characters in the widest line of ``text``."""
-    return max(len(line) for line in text.split("\n"))
+    return max(len(line) for line in spell_bars(text).split("\n"))
 
 
 def _count(run: Run, wrt: str) -> int:

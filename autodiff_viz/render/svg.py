@@ -32,10 +32,14 @@ nodes in a frame) are kept.
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from collections import Counter
 
-__all__ = ["compact", "straighten", "HOISTED"]
+from ..core.notation import MACRON, bars
+
+__all__ = ["compact", "straighten", "overline_bars", "HOISTED"]
 
 #: Inherited text attributes set once on the top group (their most common value).
 HOISTED = ("font-family", "font-size", "text-anchor")
@@ -106,3 +110,28 @@ def compact(svg: str) -> str:
              + "".join(f' {name}="{value}"' for name, value in hoist.items()) + ">\n")
     body = _TEXT_OPEN.sub(strip, svg[top.end():])
     return svg[:top.start()] + group + body
+
+
+_TEXT = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
+
+
+def overline_bars(svg: str) -> str:
+    """Adjoints' bars drawn as an SVG overline on the letter (``b̄`` -> ``b`` in a
+    ``<tspan text-decoration="overline">``) instead of a combining macron, which most fonts
+    place off-centre over tall letters (see :func:`autodiff_viz.core.notation.bars`).
+
+    >>> overline_bars('<text x="1">b̄ = 1&#160;&lt;</text>')
+    '<text x="1"><tspan text-decoration="overline">b</tspan> = 1 &lt;</text>'
+    """
+    def one(m: re.Match[str]) -> str:
+        text = html.unescape(m[2])
+        if MACRON not in unicodedata.normalize("NFD", text) and "bar(" not in text:
+            return m[0]
+        pieces = bars(text)
+        if len(pieces) == 1 and not pieces[0][1]:
+            return m[0]
+        body = "".join(f'<tspan text-decoration="overline">{html.escape(p, False)}</tspan>'
+                       if over else html.escape(p, False) for p, over in pieces)
+        return m[1] + body + m[3]
+    return _TEXT.sub(one, svg)
+

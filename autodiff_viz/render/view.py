@@ -10,10 +10,10 @@ table is made from the same :func:`~autodiff_viz.render.scene.scene` that ``draw
 >>> data = view_data(run, labels=("numeric",), layout=False)
 >>> v = data["views"]["reverse||numeric"]
 >>> v["n"], [data["strings"][t] for t in ints(v["title"])[6:7]]
-(10, ['Backward pass, step 3 of 6 (7/10): ∂f/∂b'])
+(10, ['Backward pass, step 3 of 6 (7/10): b̄ = ∂f/∂b'])
 >>> cells = table(v)[6]
 >>> [data["strings"][c] for c in cells[data["offsets"][3]:data["offsets"][3] + 5]]
-['b = a·y', 'b = 2.197', '∂f/∂b = 1.337', 'b̄ = 1·0.3373 + 1·1', 'adjoint current']
+['b = a·y', 'b = 2.197', 'b̄ = 1.337', '= 1·0.3373 + 1·1', 'adjoint current']
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.passes import Run, count_paths, paths_refusal
-from . import engine
+from . import engine, i18n
 from .dot import (
     CONST_STYLE,
     CURRENT_PENWIDTH,
@@ -49,23 +49,9 @@ FORMAT = 1
 MAX_PATHS = 64
 #: Symbolic labels and exact explanations are made for graphs up to this many nodes.
 EXACT_NODES = 30
-#: Words of the legend, per state.
-LEGEND = {
-    "unknown": "not computed yet (dashed)",
-    "value": "value known (forward pass)",
-    "adjoint": "adjoint known (backward pass, thick)",
-    "tangent": "tangent known (forward mode, thick)",
-    "path": "on the highlighted path",
-    "current": "current step (heaviest outline)",
-    "read": "edges the current step reads",
-    "blank": "a blank to fill in (dashed)",
-    "correct": "answered correctly ✓ (thick green)",
-    "wrong": "answered wrongly ✗ (thick vermillion)",
-    "invalid": "answer not readable (dashed ochre)",
-}
-_MODE_LEGEND = {"reverse": ["unknown", "value", "adjoint", "current", "read"],
-                "forward": ["value", "tangent", "current", "read"],
-                "paths": ["value", "path"]}
+#: Words of the legend, per state (English; every language: :func:`.i18n.legend`).
+LEGEND = i18n.legend("en")
+_MODE_LEGEND = i18n.MODE_LEGEND
 
 
 @cache
@@ -114,10 +100,11 @@ def _layout_dict(lay: Layout) -> dict[str, Any]:
             "edges": [list(e) for e in lay.edges]}
 
 
-def _layout_source(run: Run, labels: str, digits: int, rankdir: str) -> str:
+def _layout_source(run: Run, labels: str, digits: int, rankdir: str,
+                   lang: str = "en") -> str:
     from .draw import layout_source
 
-    body = layout_source(run, labels, digits, rankdir=rankdir)
+    body = layout_source(run, labels, digits, rankdir=rankdir, lang=lang)
     return f"digraph {GRAPH_NAME} {{\n" + "".join(body) + "}\n"
 
 
@@ -209,24 +196,28 @@ def table(view: dict[str, Any]) -> list[list[int]]:
     return out
 
 
-def _explanations(run: Run, mode: str, wrt: str | None, exact: bool) -> list[Any]:
+def _explanations(run: Run, mode: str, wrt: str | None, exact: bool,
+                  lang: str = "en") -> list[Any]:
     from .explain import explain
 
     view = mode_view(run, mode, wrt)
     n = len(view_steps(run, view))
-    return [explain(run, k, view, exact=exact) for k in range(n)]
+    return [explain(run, k, view, exact=exact, lang=lang) for k in range(n)]
 
 
-def _title(run: Run, text: str | None) -> str:
+def _title(run: Run, text: str | None, lang: str = "en") -> str:
     from .fmt import number
 
     g = run.graph
     at = ", ".join(f"{k} = {number(v)}" for k, v in run.inputs.items()
                    if not getattr(v, "ndim", 0))
+    if not (isinstance(text, str) and text.strip()) and isinstance(g.source, str) \
+            and len(g.source) <= 120:
+        text = g.source  # what was typed (a long program: its output's formula instead)
     head = text.strip() if isinstance(text, str) and text.strip() else g.describe(g.output)
     if "\n" in head:
         head = "; ".join(line.strip() for line in head.splitlines() if line.strip())
-    return head + (f" at {at}" if at else "")
+    return i18n.t("page_title", lang, head=head, at=at) if at else head
 
 
 def view_data(run: Run, *, labels: Iterable[str] | None = None,
@@ -235,7 +226,8 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
               digits: int = 4, title: str | None = None, font: int = 14, rankdir: str = "LR",
               layout: bool | None = None, layout_run: Run | None = None,
               max_nodes: int = MAX_NODES, max_paths: int = MAX_PATHS,
-              explanations: dict[tuple, list[Any]] | None = None) -> dict[str, Any]:
+              explanations: dict[tuple, list[Any]] | None = None,
+              lang: str = "en") -> dict[str, Any]:
     """Everything the browser view needs to step through ``run`` with no kernel.
 
     Args:
@@ -254,7 +246,9 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
         max_nodes: larger graphs are refused.
         max_paths: paths views with more paths than this are not listed path by path.
         explanations: a cache ``{(mode, wrt): [Explanation, ...]}`` to fill and reuse.
+        lang: ``"en"`` or ``"ko"``: titles, explanations, legend, node words and controls.
     """
+    i18n.check_lang(lang)
     g = run.graph
     check_size(len(g.nodes), max_nodes)
     small = len(g.nodes) <= EXACT_NODES
@@ -273,7 +267,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
     strings = _Strings()
     strings("")
     strings(" ")
-    data: dict[str, Any] = {"v": FORMAT, "title": _title(run, title), "font": int(font),
+    data: dict[str, Any] = {"v": FORMAT, "title": _title(run, title, lang), "font": int(font),
                             "rankdir": rankdir}
     if rankdir not in RANKDIRS:
         raise RenderError(f"rankdir must be 'LR' or 'TB'; got {rankdir!r}")
@@ -293,15 +287,15 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
                     f"exact forms are made up to {EXACT_NODES}): they need the kernel")
             continue
         try:
-            texts = Texts(run, lab, digits)
+            texts = Texts(run, lab, digits, lang=lang)
             if native:
                 from .draw import layout as native_layout
 
                 layouts[lab] = _layout_dict(native_layout(lay_run, lab, digits,
-                                                          rankdir=rankdir))
+                                                          rankdir=rankdir, lang=lang))
             else:
                 layouts[lab] = None
-                dots[lab] = _layout_source(lay_run, lab, digits, rankdir)
+                dots[lab] = _layout_source(lay_run, lab, digits, rankdir, lang)
         except RenderError as exc:
             if lab == "numeric":
                 raise
@@ -321,12 +315,12 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
                     "node used twice, which is why reverse mode sums adjoints instead")
                 continue
             if (m, x) not in explained:
-                explained[(m, x)] = _explanations(run, m, x, small)
+                explained[(m, x)] = _explanations(run, m, x, small, lang)
             v = _view(run, m, x, lab, texts, strings, explained[(m, x)], digits)
             views[view_key(m, x, lab)] = v
     if not views:
         raise RenderError("nothing to show: no view could be made")
-    first = scene(run, 0, initial_labels, None, Texts(run, initial_labels, digits)) \
+    first = scene(run, 0, initial_labels, None, Texts(run, initial_labels, digits, lang=lang)) \
         if run.steps else scene(run, None, initial_labels)
     lines = [len(_node_lines(node)) for node in first.nodes]
     data.update({
@@ -338,7 +332,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
         "styles": {"node": {k: list(v) for k, v in NODE_STYLES.items()},
                    "edge": {k: list(v) for k, v in EDGE_STYLES.items()},
                    "current": CURRENT_PENWIDTH, "const": list(CONST_STYLE)},
-        "legend": dict(LEGEND),
+        "legend": i18n.legend(lang), "ui": i18n.ui(lang), "lang": lang,
         "inputs": [[k, float(v)] for k, v in run.inputs.items() if not getattr(v, "ndim", 0)],
         "options": {"modes": modes, "wrts": wrts, "labels": list(LABELS)},
         "initial": {"mode": mode, "wrt": wrt or (wrts[0] if wrts else None),

@@ -793,7 +793,9 @@ def _table(head: list[str], rows: list[list[str]], cap: int = 72) -> str:
 
 
 def _bar(name: str) -> str:
-    return name + "\u0304"
+    from ..core.notation import adjoint
+
+    return adjoint(name)
 
 
 def steps_table(run: Run, exact: bool = True) -> str:
@@ -853,7 +855,11 @@ def steps_table(run: Run, exact: bool = True) -> str:
         for flag in s.flags:
             rows.append(["", "", "", f"  ⚠ {flag}", ""] + ([""] if ex else []))
     at = ", ".join(f"{k} = {_fmt(v)}" for k, v in run.inputs.items())
-    title = f"{g.describe(g.output)} at {at}" if at else g.describe(g.output)
+    typed = g.source.strip() if isinstance(g.source, str) and g.source.strip() else ""
+    shown = "; ".join(line.strip() for line in typed.splitlines() if line.strip())
+    if not shown or len(shown) > 100:  # what was typed, unless long: the output's formula
+        shown = g.describe(g.output)
+    title = f"{shown} at {at}" if at else shown
     parts = [title, "", _table(head, rows)]
     if ex:
         grad = ", ".join(f"∂{g.output.name}/∂{k} = {unicode_of(v)}" for k, v in ex.grad.items())

@@ -9,10 +9,10 @@ converts without recursion. n-ary sums and products are folded left into binary 
 >>> x, y = sp.symbols("x y")
 >>> g = from_sympy(sp.sqrt(sp.log(x) * y) + sp.log(x) * y)
 >>> g.inputs, [g.describe(n) for n in g.nodes if n.op != "input"]
-(('x', 'y'), ['v1 = log(x)', 'v2 = y·v1', 'v3 = √v2', 'f = v3 + v2'])
+(('x', 'y'), ['a = log(x)', 'b = y·a', 'c = √b', 'f = c + b'])
 >>> g = from_sympy(x - 2 * y / 3)
 >>> [g.describe(n) for n in g.nodes if n.op not in ("input", "const")]
-['v1 = 2·y', 'v2 = v1/3', 'f = x − v2']
+['a = 2·y', 'b = a/3', 'f = x − b']
 """
 
 from __future__ import annotations

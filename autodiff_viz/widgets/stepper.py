@@ -14,6 +14,8 @@ when there is none).
 (10, 'Forward pass, step 1 of 4 (1/10): a = log(x)')
 >>> s.next(); s.step, s.title
 (1, 'Forward pass, step 2 of 4 (2/10): b = a·y')
+>>> Stepper("sqrt(log(x)*y) + log(x)*y", x=3, y=2, lang="ko").title
+'순전파 4단계 중 1단계 (1/10): a = log(x)'
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..core.passes import DomainError, InputError
 from ..render.draw import frames
 from ..render.errors import RenderError
 from ..render.explain import Explanation
+from ..render.i18n import check_lang
 from ..render.scene import LABELS
 from ..render.view import mode_view, view_data, view_key
 from ..symbolic.sources import as_graph as _as_graph
@@ -62,6 +65,7 @@ class Stepper(GraphView):
         interval: milliseconds per step when playing.
         font: CSS pixels of the node text at zoom 100 % (the view never shrinks it to fit).
         rankdir: ``"LR"`` (inputs on the left) or ``"TB"`` (inputs at the top).
+        lang: ``"en"`` or ``"ko"`` (한국어): titles, explanations, legend and controls.
         **inputs: input values, e.g. ``x=3, y=2`` (a run's own inputs are the default).
 
     Attributes:
@@ -72,7 +76,7 @@ class Stepper(GraphView):
     def __init__(self, graph_or_text: Any, values: Mapping[str, Any] | None = None, *,
                  mode: str = "reverse", wrt: str | None = None, labels: str = "numeric",
                  interval: int = 1000, font: int = 14, rankdir: str = "LR",
-                 **inputs: Any) -> None:
+                 lang: str = "en", **inputs: Any) -> None:
         graph = as_graph(graph_or_text)
         given: dict[str, Any] = {}
         if hasattr(graph_or_text, "graph") and isinstance(getattr(graph_or_text, "inputs",
@@ -97,6 +101,7 @@ class Stepper(GraphView):
         self.run = run
         self._layout_run = run  # every frame, at any input values, uses this run's layout
         self._title = graph_or_text if isinstance(graph_or_text, str) else None
+        self._lang = check_lang(lang)
         self._font, self._rankdir = int(font), rankdir
         self._explained: dict[tuple, list[Explanation]] = {}
         self._svgs: dict[tuple, list[str]] = {}
@@ -151,7 +156,8 @@ class Stepper(GraphView):
         key = self._key()
         if key not in self._svgs:
             extra = {} if self._layout_run is self.run else {"layout_run": self._layout_run}
-            self._svgs[key] = frames(self.run, labels=self.labels, view=self.view, **extra)
+            self._svgs[key] = frames(self.run, labels=self.labels, view=self.view,
+                                     lang=self._lang, **extra)
         return self._svgs[key][k]
 
     @property
@@ -217,7 +223,7 @@ class Stepper(GraphView):
         return view_data(self.run, labels=small, mode=mode, wrt=wrt, initial_labels=labels,
                          title=self._title, font=self._font, rankdir=self._rankdir,
                          layout_run=self._layout_run,
-                         explanations=self._explained)
+                         explanations=self._explained, lang=self._lang)
 
     def _check_shown(self, mode: str, wrt: str | None, labels: str) -> None:
         key = view_key(mode, wrt, labels)

@@ -1,5 +1,6 @@
 // The legend: the states a view uses, each with a swatch drawn like the graph.
 
+import { setBarred } from "./bars.js";
 import { h, s } from "./dom.js";
 
 function nodeSwatch(cls, x = 2) {
@@ -41,7 +42,9 @@ export function legend(states, words, styles, scale) {
     const pic = s("svg", { class: "adv-swatch", viewBox: `0 0 ${width} 19`,
                            width: (width * scale).toFixed(1), height: (19 * scale).toFixed(1),
                            "aria-hidden": "true" }, parts);
-    return h("li", { "data-state": state }, pic, h("span", { text: words[state] || state }));
+    const label = h("span");
+    setBarred(label, words[state] || state);
+    return h("li", { "data-state": state }, pic, label);
   });
   return h("ul", { class: "adv-legend", "aria-label": "legend" }, items);
 }

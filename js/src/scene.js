@@ -1,5 +1,6 @@
 // The SVG of one layout, built once; a step patches only the cells that differ.
 
+import { setBarred } from "./bars.js";
 import { f2, s } from "./dom.js";
 import { fitText } from "./measure.js";
 
@@ -170,7 +171,7 @@ export class Scene {
     const el = this.el[c];
     switch (this.kind[c]) {
       case KIND_NODE_TEXT:
-        el.textContent = text;
+        setBarred(el, text, this.size[c]);
         fitText(el, text, this.size[c], this.limit[c]);
         break;
       case KIND_EDGE_LABEL:

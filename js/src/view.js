@@ -6,6 +6,7 @@ import { cellLayout, expandView, findView, ints, MODE_WORDS, resolveChoice } fro
 import { h, s as svgEl } from "./dom.js";
 import { wasmLayout } from "./loader.js";
 import { fromLayout } from "./layout.js";
+import { setBarred } from "./bars.js";
 import { legend } from "./legend.js";
 import { Scene } from "./scene.js";
 
@@ -69,6 +70,7 @@ class View {
     this.timer = null;
     this.pending = null; // a view asked from the kernel: {key, choice}
     this.notice = "";
+    this.ui = {}; // the controls' words (data.ui)
     this.times = [];
     this.handlers = [];
     this.telling = false; // set while we write our own choice to the model
@@ -119,11 +121,13 @@ class View {
     const zoom = h("span", { class: "adv-group adv-zoom", role: "group", "aria-label": "zoom" },
       button("−", "zoom out", () => this.setZoom(this.zoom / ZOOM_STEP), "adv-zoom-out"),
       button("+", "zoom in", () => this.setZoom(this.zoom * ZOOM_STEP), "adv-zoom-in"),
-      button("fit width", "fit the graph to the width", () => this.fitWidth(), "adv-fit"),
+      this.fitBtn = button("fit width", "fit the graph to the width", () => this.fitWidth(),
+                           "adv-fit"),
       button("100 %", "actual size (text at its normal size)", () => this.setZoom(1),
              "adv-actual"));
+    this.labelsCaption = h("span", { class: "adv-caption" }, "labels:");
     const opts = h("div", { class: "adv-bar adv-options" }, this.modes, this.wrtBox,
-      h("span", { class: "adv-caption" }, "labels:"), this.labelsGroup, this.inputs,
+      this.labelsCaption, this.labelsGroup, this.inputs,
       h("span", { class: "adv-spacer" }), this.zoomText, zoom);
     this.msg = h("div", { class: "adv-message", role: "status", hidden: true });
     this.title = h("div", { class: "adv-title" });
@@ -239,6 +243,7 @@ class View {
     this.style.textContent = BASE_CSS + paletteCss(data.styles || {}, this.scope);
     this.gtitle.textContent = data.title || "";
     this.gtitle.hidden = !data.title;
+    this.translate(data.ui || {});
     this.buildOptions();
     this.stepsBar.style.display = data.controls === false ? "none" : ""; // the fill-in
     const choice = this.firstChoice(data);
@@ -401,8 +406,8 @@ class View {
     const n = this.frames.n;
     view.__title = view.__title || ints(view.title);
     view.__text = view.__text || ints(view.text);
-    this.title.textContent = data.strings[view.__title[k]] ?? "";
-    this.text.textContent = data.strings[view.__text[k]] ?? "";
+    setBarred(this.title, data.strings[view.__title[k]] ?? "");
+    setBarred(this.text, data.strings[view.__text[k]] ?? "");
     this.counter.textContent = `${k + 1} / ${n}`;
     this.slider.value = String(k);
     this.resetBtn.disabled = this.prevBtn.disabled = k <= 0;
@@ -419,6 +424,19 @@ class View {
     return ms > 0 ? ms : PLAY_MS;
   }
 
+  /** The controls' words in the data's language (data.ui; English when absent). */
+  translate(ui) {
+    this.ui = ui;
+    const set = (el, key) => { if (ui[key]) el.textContent = ui[key]; };
+    set(this.resetBtn, "reset");
+    set(this.prevBtn, "prev");
+    set(this.nextBtn, "next");
+    if (this.timer === null) set(this.playBtn, "play");
+    if (ui.wrt) this.wrtBox.firstChild.textContent = ui.wrt;
+    if (ui.labels) this.labelsCaption.textContent = ui.labels;
+    if (ui.fit) this.fitBtn.textContent = ui.fit;
+  }
+
   togglePlay() {
     if (this.timer !== null) {
       this.stop();
@@ -426,7 +444,7 @@ class View {
     }
     if (!this.frames) return;
     if (this.k >= this.frames.n - 1) this.show(0, true);
-    this.playBtn.textContent = "‖ Pause";
+    this.playBtn.textContent = this.ui.pause || "‖ Pause";
     this.playBtn.setAttribute("aria-pressed", "true");
     this.timer = setInterval(() => {
       if (this.k >= this.frames.n - 1) this.stop();
@@ -438,7 +456,7 @@ class View {
     if (this.timer === null) return;
     clearInterval(this.timer);
     this.timer = null;
-    this.playBtn.textContent = "▶ Play";
+    this.playBtn.textContent = this.ui.play || "▶ Play";
     this.playBtn.setAttribute("aria-pressed", "false");
   }
 
@@ -476,7 +494,8 @@ class View {
     }
     this.signature = signature;
     this.modes.replaceChildren(...modes.map((m) => {
-      const b = button(MODE_WORDS[m], `show ${MODE_WORDS[m]}`, () => this.choose({ mode: m }));
+      const word = this.ui[m] || MODE_WORDS[m];
+      const b = button(word, `show ${MODE_WORDS[m]}`, () => this.choose({ mode: m }));
       b.dataset.mode = m;
       return b;
     }));
@@ -484,7 +503,8 @@ class View {
     this.wrtSel.replaceChildren(...(opts.wrts || []).map((w) => h("option", { value: w }, w)));
     const labels = opts.labels || [];
     this.labelsGroup.replaceChildren(...labels.map((l) => {
-      const b = button(LABEL_WORDS[l] || l, `${l} labels`, () => this.choose({ labels: l }));
+      const b = button(this.ui[l] || LABEL_WORDS[l] || l, `${l} labels`,
+                       () => this.choose({ labels: l }));
       b.dataset.labels = l;
       return b;
     }));

@@ -417,7 +417,7 @@ def _dims(shape):
 
 def test_jacobian_shape_labels():
     run = adv.graph(lambda W, x: adv.tanh(W @ x)).evaluate(W=np.ones((4, 3)), x=np.ones(3))
-    assert jacobian_shape(run, 0).label == "∂v1/∂W: 4×(4×3)"
+    assert jacobian_shape(run, 0).label == "∂a/∂W: 4×(4×3)"
     assert str(jacobian_shape(run, 1)) == "4×3"
     assert jacobian_shape(run, 0).size == 4 * 12
     spec = MLPSpec((3, 4, 2), activation="tanh", loss="mse")

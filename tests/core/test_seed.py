@@ -126,7 +126,7 @@ def test_program_keeps_names(seed_graph):
 def test_expression_names_intermediates_in_evaluation_order():
     g = adv.graph(SEED_EXPRESSION)
     computed = [n for n in g.nodes if n.op not in ("input", "const")]
-    assert [n.name for n in computed[:-1]] == ["v1", "v2", "v3"]
+    assert [n.name for n in computed[:-1]] == ["a", "b", "c"]
     assert [n.op for n in computed] == ["log", "mul", "sqrt", "add"]
 
 

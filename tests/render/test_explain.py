@@ -71,7 +71,7 @@ def test_backward_b_sums_both_contributions(run):
     step = next(s for s in run.steps if s.phase == "backward" and s.node == "b")
     e = explain(run, step.index)
     assert e.title.startswith("Backward pass, step 3 of 6 (7/10)")
-    assert "∂f/∂c·∂c/∂b" in e.text and "∂f/∂f·∂f/∂b" in e.text
+    assert "c̄·∂c/∂b" in e.text and "f̄·∂f/∂b" in e.text
     terms = e.text.split(" = ")[2]  # "1·0.3373 + 1·1 ≈ 1.337"
     (f1, p1), (f2, p2) = [numbers(t) for t in terms.split("≈")[0].split(" + ")]
     assert (f1, f2, p2) == (1, 1, 1) and close(p1, PUBLISHED["dc/db"])
@@ -81,7 +81,7 @@ def test_backward_b_sums_both_contributions(run):
 
 def test_backward_results_are_the_published_gradient(run):
     by_node = {s.node: explain(run, s.index).text for s in run.steps if s.phase == "backward"}
-    assert by_node["f"].startswith("∂f/∂f = 1")
+    assert by_node["f"].startswith("f̄ = ∂f/∂f = 1")
     assert close(result(by_node["a"]), PUBLISHED["adj_a"])
     assert close(result(by_node["x"]), PUBLISHED["dfdx"])
     assert close(result(by_node["y"]), PUBLISHED["dfdy"])
@@ -92,7 +92,7 @@ def test_forward_mode_and_paths_views(run):
     for wrt in ("x", "y"):
         view = run.forward_mode(wrt)
         last = explain(run, -1, view)
-        assert last.title.startswith(f"Forward mode (tangents w.r.t. {wrt})")
+        assert last.title.startswith(f"Forward mode (tangents by {wrt})")
         assert close(result(last.text), PUBLISHED[f"dfd{wrt}"])
     paths = run.paths("x")
     es = explain_all(run, paths)

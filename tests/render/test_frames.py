@@ -100,7 +100,9 @@ def test_highlighted_step_matches_run_steps(run):
 
 def test_final_frame_shows_the_published_numbers(run):
     svg = frames(run)[-1]
-    text = " ".join(t.text or "" for t in ET.fromstring(svg.encode()).iter(f"{NS}text"))
+    # itertext: an adjoint's letter sits in an overline <tspan> (x̄ = 0.8915)
+    text = " ".join("".join(t.itertext()) for t in ET.fromstring(svg.encode()).iter(f"{NS}text"))
+    assert "x = 0.8915" in text and 'text-decoration="overline">x</tspan> = 0.8915' in svg
     for number in (math.sqrt(2 * L3) + 2 * L3, 1 / (3 * math.sqrt(2 * L3)) + 2 / 3,
                    math.sqrt(L3 / 8) + L3):
         assert f"{number:#.4g}" in text

@@ -44,9 +44,9 @@ def test_final_labels_have_the_published_numbers(run):
     sc = scene(run)  # final state
     assert four(VALUE) == "3.680" and four(DFDX) == "0.8915" and four(DFDY) == "1.469"
     assert f"f = {four(VALUE)}" in lines_of(sc, "f")
-    assert f"∂f/∂x = {four(DFDX)}" in lines_of(sc, "x")
-    assert f"∂f/∂y = {four(DFDY)}" in lines_of(sc, "y")
-    assert f"∂f/∂b = {four(1 + DCDB)}" in lines_of(sc, "b")
+    assert f"x̄ = {four(DFDX)}" in lines_of(sc, "x")
+    assert f"ȳ = {four(DFDY)}" in lines_of(sc, "y")
+    assert f"b̄ = {four(1 + DCDB)}" in lines_of(sc, "b")
     edge_cb = next(e for e in sc.edges if (e.src, e.dst) == (3, 4))
     assert edge_cb.label == f"∂c/∂b = {four(DCDB)}"
 
@@ -55,7 +55,7 @@ def test_backward_step_of_b_shows_its_two_contributions(run):
     k = run.step("backward", "b").index
     lines = lines_of(scene(run, k), "b")
     # b feeds c and f: b̄ = c̄·∂c/∂b + f̄·∂f/∂b = 1·0.3373 + 1·1
-    assert lines[-1] == f"b\u0304 = 1·{four(DCDB)} + 1·1"
+    assert lines[-2:] == ("b\u0304 = 1.337", f"= 1·{four(DCDB)} + 1·1")
     # before that step, the slot is empty and the adjoint unknown
     before = lines_of(scene(run, k - 1), "b")
     assert before[2].strip() == "" and before[3].strip() == ""
@@ -99,7 +99,7 @@ def test_symbolic_labels_are_exact_forms(run):
 def test_forward_mode_and_paths_labels(run):
     tv = run.forward_mode("x")
     sc = scene(run, None, view=tv)
-    assert f"∂f/∂x = {four(DFDX)}" in lines_of(sc, "f")
+    assert f"ḟ = {four(DFDX)}" in lines_of(sc, "f")
     assert {n.state for n in sc.nodes} == {"tangent"}
     paths = run.paths("x")
     products = {1 / 3 * 2 * DCDB * 1, 1 / 3 * 2 * 1}  # x→a→b→c→f and x→a→b→f
@@ -107,7 +107,7 @@ def test_forward_mode_and_paths_labels(run):
     assert [t.split(" = ")[0] for t in shown] == ["∏ path 1", "∏ path 2"]
     assert {t.split(" = ")[1] for t in shown} == {four(p) for p in products}
     total = scene(run, 2, view=paths)  # the sum step
-    assert f"∂f/∂x = {four(DFDX)}" in lines_of(total, "x")
+    assert f"x̄ = {four(DFDX)}" in lines_of(total, "x")
     assert {e.index for e in total.edges if e.state == "path"} == {0, 1, 3, 4, 5}
 
 
@@ -158,7 +158,7 @@ def test_array_nodes_show_shapes():
     g = adv.graph(lambda W, X: adv.sum(adv.tanh(X @ W)))
     run = g.evaluate(W=np.ones((4, 3)), X=np.ones((5, 4)))
     sc = scene(run)
-    assert lines_of(sc, "W")[1:] == ("W: 4×3", "∂f/∂W: 4×3")
+    assert lines_of(sc, "W")[1:] == ("W: 4×3", "W̄: 4×3")
     assert lines_of(sc, "X")[1] == "X: 5×4"
     with pytest.raises(RenderError, match="numeric"):
         scene(run, labels="symbolic")
@@ -180,8 +180,8 @@ def test_bad_arguments_say_what_is_wrong(run):
 
 def test_a_kink_is_flagged_on_the_node():
     run = adv.graph("relu(x)*y").evaluate(x=0, y=2)  # relu is not differentiable at 0
-    assert lines_of(scene(run), "v1")[1].endswith("⚠")
-    assert not lines_of(scene(adv.graph("relu(x)*y").evaluate(x=1, y=2)), "v1")[1].endswith("⚠")
+    assert lines_of(scene(run), "a")[1].endswith("⚠")
+    assert not lines_of(scene(adv.graph("relu(x)*y").evaluate(x=1, y=2)), "a")[1].endswith("⚠")
 
 
 def test_long_sums_wrap_and_add_up_to_the_derivative():
@@ -193,8 +193,8 @@ def test_long_sums_wrap_and_add_up_to_the_derivative():
     run = adv.graph(expr).evaluate(x=x, y=y)
     lines = lines_of(scene(run), "x")
     sums = lines[3:]
-    assert len(sums) == 3 and sums[0].startswith("x\u0304 = ") and sums[1].startswith("+ ")
-    terms = " + ".join(s.split(" = ")[-1].removeprefix("+ ") for s in sums).split(" + ")
+    assert len(sums) == 3 and sums[0].startswith("= ") and sums[1].startswith("+ ")
+    terms = " + ".join(s.removeprefix("= ").removeprefix("+ ") for s in sums).split(" + ")
     assert len(terms) == 5 and all(len(s) < 40 for s in lines)
     total = sum(float(a) * float(b) for a, b in (t.split("·") for t in terms))
     central = (f(x + h, y) - f(x - h, y)) / (2 * h)
@@ -206,8 +206,8 @@ def test_huge_and_tiny_constants_are_not_written_out_digit_by_digit(labels):
     run = adv.graph("1e300*x + 1e-300*y").evaluate(x=1.5, y=2.0)
     sc = scene(run, labels=labels)
     lines = [line for n in sc.nodes for line in n.lines]
-    assert "∂f/∂x = 10³⁰⁰" in lines_of(sc, "x")[2]    # the value as typed, not 1000…0
-    assert "∂f/∂y = 10⁻³⁰⁰" in lines_of(sc, "y")[2]
+    assert "x̄ = 10³⁰⁰" in lines_of(sc, "x")[2]    # the value as typed, not 1000…0
+    assert "ȳ = 10⁻³⁰⁰" in lines_of(sc, "y")[2]
     assert "1.5e+300" in lines_of(sc, "f")[1]          # 1.5e300 + 2e-300: no short exact form
     assert not any(re.search(r"\d{20}", line) for line in lines)
     assert all(len(line) < 40 for line in lines)

@@ -14,6 +14,7 @@ import shutil
 import pytest
 
 import autodiff_viz as adv
+from autodiff_viz.core.notation import bars
 from autodiff_viz.render.view import ints
 
 pytestmark = pytest.mark.browser
@@ -121,6 +122,12 @@ def strings_of(data, key, field):
     return [data["strings"][i] for i in ints(view[field])]
 
 
+def unbarred(text: str) -> str:
+    """``text`` as the page shows it: each adjoint's letter without its macron (drawn as an
+    overline)."""
+    return "".join(piece for piece, _ in bars(text))
+
+
 def shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.wait_for_timeout(350)  # CSS transitions (≤ 250 ms) end first
@@ -130,9 +137,11 @@ def shot(page, name):
 def test_steps_with_buttons_keys_and_slider(open_page, data):
     page = open_page(data)
     view = page.locator(".adv-view").first
-    titles = strings_of(data, "reverse||numeric", "title")
-    texts = strings_of(data, "reverse||numeric", "text")
+    # the view draws each adjoint's bar as an overline: the page's text is the letter
+    titles = [unbarred(t) for t in strings_of(data, "reverse||numeric", "title")]
+    texts = [unbarred(t) for t in strings_of(data, "reverse||numeric", "text")]
     n = len(titles)
+    assert "b̄ = ∂f/∂b" in strings_of(data, "reverse||numeric", "title")[6]
     assert view.locator(".adv-title").inner_text() == titles[0]
     assert view.locator(".adv-counter").inner_text() == f"1 / {n}"
     for k in range(1, 4):
@@ -151,6 +160,9 @@ def test_steps_with_buttons_keys_and_slider(open_page, data):
     assert view.locator(".adv-counter").inner_text() == f"1 / {n}"
     view.locator(".adv-slider").fill("6")
     assert view.locator(".adv-title").inner_text() == titles[6]
+    assert view.locator(".adv-title .adv-overline").inner_text() == "b"
+    assert view.locator(".adv-title").get_attribute("aria-label") == \
+        strings_of(data, "reverse||numeric", "title")[6]
     # the current node is emphasised and the edges it reads are marked
     assert view.locator("g.node.current").count() == 1
     assert view.locator("g.edge.read").count() >= 1
@@ -266,3 +278,27 @@ def test_a_frame_switch_is_fast(open_page, data):
         return t.sort((a, b) => a - b)[25];
     }""")
     assert median <= 2
+
+
+def test_korean_view_words_and_hangul_glyphs(open_page, run):
+    ko = view_mod.view_data(run, lang="ko")
+    page = open_page(ko)
+    view = page.locator(".adv-view").first
+    assert view.locator(".adv-next").inner_text() == "다음 ▶"
+    assert view.locator(".adv-title").inner_text() == "순전파 4단계 중 1단계 (1/10): a = log(x)"
+    assert "수반값" in view.locator(".adv-legend").inner_text()
+    for _ in range(6):
+        view.locator(".adv-next").click()
+    assert view.locator(".adv-title").inner_text().startswith("역전파 6단계 중 3단계 (7/10)")
+    assert "x (입력)" in view.locator("g.node").first.text_content()
+    # Hangul is drawn by a font that has it: a missing glyph is the same box for every
+    # character, so two different syllables would measure alike
+    widths = page.evaluate("""() => {
+        const ctx = document.createElement("canvas").getContext("2d");
+        ctx.font = getComputedStyle(document.querySelector(".adv-title")).font;
+        return ["역", "\\uffff", "i"].map((c) => ctx.measureText(c).width);
+    }""")
+    if widths[0] == widths[1]:
+        pytest.skip("no Korean font here (apt-get install fonts-noto-cjk): Hangul is boxes")
+    assert widths[0] > 1.5 * widths[2]  # a full-width syllable, wider than a Latin "i"
+    shot(page, "view-korean-step7")

@@ -55,7 +55,7 @@ def test_adv_graph_accepts_sympy_and_names_like_the_text_builder():
     g = adv.graph(sp.sqrt(sp.log(x) * y) + sp.log(x) * y)
     assert isinstance(g, adv.Graph)
     assert g.inputs == ("x", "y") and g.output.name == "f"
-    assert [n.name for n in g.nodes if n.op not in ("input", "const")] == ["v1", "v2", "v3", "f"]
+    assert [n.name for n in g.nodes if n.op not in ("input", "const")] == ["a", "b", "c", "f"]
     assert g.kind == "sympy"
     assert g.evaluate(x=3, y=2).verify().ok
 

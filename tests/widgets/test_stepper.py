@@ -83,7 +83,7 @@ def test_walks_every_step_of_the_worked_example(stepper):
     assert all(t.startswith("Forward pass") for t in titles[:4])
     assert all(t.startswith("Backward pass") for t in titles[4:])
     b = s.explanation_at(b_back)
-    assert "∂f/∂c·∂c/∂b" in b.text and "∂f/∂f·∂f/∂b" in b.text
+    assert "c̄·∂c/∂b" in b.text and "f̄·∂f/∂b" in b.text
     view = s.data["views"][view_key("reverse", None, "numeric")]
     assert s.data["strings"][ints(view["text"])[b_back]] == b.text    # the view shows these words
     s.next()  # stays on the last step
