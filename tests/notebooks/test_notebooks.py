@@ -206,7 +206,7 @@ def test_korean_edition_is_written_in_korean(name):
     assert share > 0.5, f"{name}: only {share:.0%} of the prose's letters are Hangul"
     steppers = [c.source for c in nb.cells if c.cell_type == "code" and "adv.Stepper(" in c.source]
     assert steppers and all('lang="ko"' in s for s in steppers), \
-        f"{name}: every Stepper should say lang=\"ko\" (or carry the # lang=\"ko\" marker)"
+        f"{name}: every Stepper should say lang=\"ko\""
 
 
 #: Widest matplotlib figure (inches) that fits the notebook column at JupyterLab's default
