@@ -116,11 +116,13 @@ def sized_html(svg: str, font_px: int = FONT_PX) -> str:
     a wide figure scrolls inside its box and never overflows the notebook column.
 
     >>> sized_html('<svg width="120pt" height="60pt" viewBox="0 0 120 60"></svg>')[:80]
-    '<div class="adv-figure" style="max-width:100%;overflow:auto"><svg width="140px" '
+    '<div class="adv-figure" style="max-width:100%;overflow:auto"><svg style="max-width:none" '
     """
     scale = font_px / 12
     svg = svg[svg.find("<svg"):] if "<svg" in svg else svg
-    svg = _SIZE.sub(lambda m: f'<svg width="{float(m[1]) * scale:.0f}px" '
+    # max-width:none: JupyterLab's CSS shrinks every svg to the column (text becomes tiny).
+    svg = _SIZE.sub(lambda m: f'<svg style="max-width:none" '
+                              f'width="{float(m[1]) * scale:.0f}px" '
                               f'height="{float(m[2]) * scale:.0f}px"', svg, count=1)
     return f'<div class="adv-figure" style="max-width:100%;overflow:auto">{svg}</div>'
 
