@@ -115,8 +115,8 @@ def sized_html(svg: str, font_px: int = FONT_PX) -> str:
     """An SVG drawn so that 12 pt text is ``font_px`` CSS pixels, never shrunk to fit:
     a wide figure scrolls inside its box and never overflows the notebook column.
 
-    >>> sized_html('<svg width="120pt" height="60pt" viewBox="0 0 120 60"></svg>')[:80]
-    '<div class="adv-figure" style="max-width:100%;overflow:auto"><svg style="max-width:none" '
+    >>> sized_html('<svg width="120pt" height="60pt" viewBox="0 0 120 60"></svg>')[61:116]
+    '<svg style="max-width:none" width="140px" height="70px"'
     """
     scale = font_px / 12
     svg = svg[svg.find("<svg"):] if "<svg" in svg else svg
