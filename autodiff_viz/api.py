@@ -30,7 +30,10 @@ class Run(_passes.Run):
         Options for slides: ``title``, ``caption``, ``legend``, ``hide``, ``pass_``,
         ``width``, ``height``, ``dpi``, ``lang`` (see :func:`autodiff_viz.render.draw`).
         """
-        from .render import draw
+        from .render import draw, engine
+
+        if not engine.have_graphviz():
+            from . import widgets  # noqa: F401 - shows the figure in the browser view instead
 
         return draw(self, step=step, labels=labels, **options)
 

@@ -136,10 +136,6 @@ def test_lite_copy_of_lecture_1_runs_without_dot_and_multiprocessing(tmp_path, m
 
 
 @pytest.mark.notebooks
-@pytest.mark.xfail(strict=True, raises=CellExecutionError,
-                   reason="lecture 1 displays run.draw(), a graphviz figure whose display "
-                          "runs dot (DotNotFound): it needs a no-dot fallback (render/draw.py) "
-                          "or the lecture must show the Stepper view instead")
 def test_lite_copy_of_lecture_1_runs_without_dot(tmp_path, monkeypatch):
     """The drawing half of the Pyodide conditions: no dot, so the view lays out in WASM."""
     nb = _pyodide_like_copy(tmp_path)

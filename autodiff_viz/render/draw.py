@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import graphviz
@@ -98,12 +99,33 @@ class Figure(graphviz.Digraph):
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
         """In a notebook: the SVG at the browser view's text size, in a box that scrolls
-        instead of overflowing the column (see :func:`sized_html`)."""
+        instead of overflowing the column (see :func:`sized_html`). Without ``dot`` (Colab,
+        JupyterLite) the figure's run and step are shown by the browser view instead, laid
+        out by WASM Graphviz (:data:`NO_DOT_DISPLAY`)."""
+        if getattr(self, "shown", None) and NO_DOT_DISPLAY and not engine.have_graphviz():
+            return NO_DOT_DISPLAY[0](self)
         bundle = super()._repr_mimebundle_(include, exclude)
         svg = bundle.get("image/svg+xml")
         if isinstance(svg, str) and (include is None or "text/html" in include):
             bundle["text/html"] = sized_html(svg)
         return bundle
+
+
+#: How a figure shows itself in a notebook whose kernel has no ``dot``: ``autodiff_viz.widgets``
+#: puts a function ``Figure -> mimebundle`` here (the browser view of ``figure.shown``, a
+#: :class:`Shown`); render cannot import widgets, which sit above it.
+NO_DOT_DISPLAY: list[Callable[[Figure], dict]] = []
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a figure from :func:`draw` shows: its run, step, label style, view and language."""
+
+    run: Run
+    step: int | None
+    labels: str
+    view: Any
+    lang: str
 
 
 #: CSS pixels of 12 pt node text in every drawing (the browser view's default too).
@@ -253,6 +275,7 @@ def draw(run: Run, step: int | None = None, labels: str = "numeric", view: Any =
         body = scene_lines(sc, lay)
         fig = Figure(GRAPH_NAME, engine="neato", body=body[:1] + head + body[1:])
     fig.dpi = dpi
+    fig.shown = Shown(run, step, labels, view, lang)
     return fig
 
 

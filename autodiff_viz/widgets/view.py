@@ -19,9 +19,11 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-from ..render.view import Bundle, bundle
+from ..core.passes import Paths
+from ..render.draw import NO_DOT_DISPLAY
+from ..render.view import Bundle, bundle, view_data
 
-__all__ = ["GraphView", "GraphvizWasm", "graphviz_model"]
+__all__ = ["GraphView", "GraphvizWasm", "graphviz_model", "figure_view"]
 
 
 class GraphvizWasm(anywidget.AnyWidget):
@@ -83,3 +85,21 @@ class GraphView(anywidget.AnyWidget):
 
     def _received(self, msg: dict[str, Any]) -> None:
         """A message from the view other than hello (subclasses handle theirs)."""
+
+
+def figure_view(fig: Any) -> GraphView:
+    """The browser view of what ``run.draw(...)`` shows (``fig.shown``), fixed at its step with
+    no controls: how a figure appears in a notebook whose kernel has no ``dot``."""
+    shown = fig.shown
+    view = shown.view
+    mode = "reverse" if view is None else "paths" if isinstance(view, Paths) else "forward"
+    wrt = getattr(view, "wrt", None)
+    data = view_data(shown.run, labels=[shown.labels], modes=[mode], mode=mode, wrt=wrt,
+                     initial_labels=shown.labels, lang=shown.lang)
+    data["controls"] = False
+    steps = (view or shown.run).steps
+    step = len(steps) - 1 if shown.step is None else shown.step % max(1, len(steps))
+    return GraphView(data=data, step=step)
+
+
+NO_DOT_DISPLAY[:] = [lambda fig: figure_view(fig)._repr_mimebundle_()]
