@@ -96,7 +96,7 @@ def figure_view(fig: Any) -> GraphView:
     wrt = getattr(view, "wrt", None)
     data = view_data(shown.run, labels=[shown.labels], modes=[mode], mode=mode, wrt=wrt,
                      initial_labels=shown.labels, lang=shown.lang)
-    data["controls"] = False
+    data.update(controls=False, inputs=[])   # a figure: no step bar, no input boxes
     steps = (view or shown.run).steps
     step = len(steps) - 1 if shown.step is None else shown.step % max(1, len(steps))
     return GraphView(data=data, step=step)

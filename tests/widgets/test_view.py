@@ -53,7 +53,7 @@ def test_a_figure_without_dot_is_the_browser_view_at_its_step(no_dot, step):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "image/svg+xml" not in bundle
     w = view_module.figure_view(fig)
-    assert w.data["controls"] is False
+    assert w.data["controls"] is False and w.data["inputs"] == []
     assert all(v is None for v in w.data["layouts"].values())       # laid out by WASM
     assert w.graphviz is not None
     k = len(run.steps) - 1 if step is None else step
