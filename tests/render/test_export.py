@@ -122,7 +122,11 @@ def test_without_graphviz_the_source_still_works(run, tmp_path, monkeypatch):
     assert "id=\"adv-graphviz-source\"" in page and not any(page_data(page)["layouts"].values())
     assert save(run, tmp_path / "fig.dot").endswith("fig.dot")
     assert (tmp_path / "fig.dot").read_text(encoding="utf-8").startswith("digraph")
-    assert run._repr_mimebundle_() == {"text/plain": repr(run)}
+    # a run shown in a notebook: the browser view (WASM layout) instead of an SVG
+    shown = run._repr_mimebundle_()
+    shown = shown[0] if isinstance(shown, tuple) else shown
+    assert "application/vnd.jupyter.widget-view+json" in shown and "image/svg+xml" not in shown
+    assert run.graph._repr_mimebundle_() == {"text/plain": repr(run.graph)}
 
 
 def test_big_graphs_are_refused_quickly_with_advice():
