@@ -377,6 +377,9 @@ def _syntax_error(src: str, exc: SyntaxError) -> ParseError:
     line = exc.lineno or 1
     full = lines[line - 1] if 0 < line <= len(lines) else src
     col = exc.offset or 1
+    if "integer string conversion" in (exc.msg or ""):  # more than 4300 digits
+        return ParseError(f"a number with more than {MAX_DIGITS} digits: numbers this long "
+                          "cannot be represented; use a shorter one", line, col)
     start = max(0, col - 1 - _WINDOW)
     text = full[start:col - 1 + _WINDOW]
     m = re.search(r"(?<![\w.])(\d+(?:\.\d*)?)([A-Za-z_]\w*)", text)
@@ -726,6 +729,21 @@ class Traced:
 
     def __int__(self):
         self._refuse("int()")
+
+    def __round__(self, ndigits=None):
+        self._refuse("round()")
+
+    def __trunc__(self):
+        self._refuse("math.trunc()")
+
+    def __floor__(self):
+        self._refuse("math.floor()")
+
+    def __ceil__(self):
+        self._refuse("math.ceil()")
+
+    def __complex__(self):
+        self._refuse("complex()")
 
     def __index__(self):
         self._refuse("use as an index")
