@@ -131,8 +131,8 @@ def _pow_base_partial(args, out):
 
 def _pow_exponent_partial(args, out):
     a, b = args
-    if type(a) is float and a == 0.0:  # 0^b = 0 for every b > 0: flat in b; at b <= 0 it jumps
-        return 0.0 if type(b) is not float or b > 0.0 else math.nan
+    if np.ndim(a) == 0 and a == 0.0:  # 0^b = 0 for every b > 0: flat in b; at b <= 0 it jumps
+        return 0.0 if np.ndim(b) != 0 or b > 0.0 else math.nan
     return out * _log(a)
 
 
