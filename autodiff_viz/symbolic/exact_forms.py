@@ -523,7 +523,7 @@ def _long_number(p: int, q: int) -> str | None:
     the leading bits instead, so any size prints in constant time.
 
     >>> _long_number(3 ** 20000, 1), _long_number(1, 7 ** 100), _long_number(12, 1)
-    ('1.6313·10^9542', '≈3.09169e-85', None)
+    ('2.6613·10^9542', '≈3.09169e-85', None)
     >>> _long_number(-(10 ** 5000 + 1), 10 ** 5000)
     '≈-1'
     """
