@@ -302,6 +302,14 @@ def _check_sizes(text: str) -> None:
     """
     if len(text) > MAX_TEXT:
         raise ParseError(f"the text is {len(text)} characters long; the limit is {MAX_TEXT}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate (half of an emoji, pasted badly)
+        line = text.count("\n", 0, exc.start) + 1
+        col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise ParseError(f"the text contains an invalid character (U+{ord(text[exc.start]):04X}, "
+                         "half of a surrogate pair, usually from a bad copy and paste): "
+                         "delete it and type the symbol again", line, col) from None
     if len(text) > MAX_LINE:
         lines = text.split("\n")
         longest = max(range(len(lines)), key=lambda k: len(lines[k]))
@@ -422,6 +430,56 @@ def _could_be_a_variable(name: str) -> bool:
     return not name.startswith("_") and name not in vars(builtins) and not keyword.iskeyword(name)
 
 
+# Letters that look like Latin ones: Cyrillic and Greek lookalikes (names are NFKC-normalised
+# by the parser already, so fullwidth ｘ is x).
+_LOOKALIKE = str.maketrans(
+    "аеорсухіјѕԁһԛԝАВЕКМНОРСТХУІЈЅοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhqwABEKMHOPCTXYIJSoABEZHIKMNOPTYX")  # Greek α, ρ, ν… stay: math names
+
+
+def _script(ch: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(ch, "")
+    for script in ("LATIN", "CYRILLIC", "GREEK"):
+        if name.startswith(script):
+            return script.title()
+    return ""
+
+
+def _describe(name: str) -> str:
+    scripts = sorted({_script(c) for c in name if c.isalpha()} - {""})
+    return f"{name!r} ({', '.join(scripts) or 'other'})"
+
+
+def _check_lookalikes(names: set[str]) -> None:
+    """Refuse names that are drawn alike but differ (Cyrillic х and Latin x), naming both.
+
+    >>> _check_lookalikes({"x", "y"})
+    >>> _check_lookalikes({"x", "\u0445"})
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.core.build.ParseError: the names 'x' (Latin) and 'х' (Cyrillic) look alike ...
+    """
+    seen: dict[str, str] = {}
+    for name in sorted(n for n in names if not n.isascii()) + sorted(n for n in names
+                                                                      if n.isascii()):
+        scripts = sorted({_script(c) for c in name if c.isalpha()} - {""})
+        if len(scripts) > 1 and name.translate(_LOOKALIKE) != name:
+            raise ParseError(f"the name {name!r} mixes {' and '.join(scripts)} letters, which "
+                             "look alike but are different characters: retype it with one "
+                             "keyboard layout")
+        key = name.translate(_LOOKALIKE)
+        other = seen.get(key)
+        if other is not None and other != name:
+            raise ParseError(f"the names {_describe(name)} and {_describe(other)} look alike "
+                             "but are "
+                             "different characters, so they would be two different inputs "
+                             "drawn identically: retype one of them with the same keyboard "
+                             "layout as the other")
+        seen[key] = name
+
+
 class _Reader:
     """Turns a parsed, whitelisted AST into graph nodes (iteratively: no recursion)."""
 
@@ -441,6 +499,8 @@ class _Reader:
         if not body:
             raise ParseError("the text has no expression: type e.g. log(x)*y")
         reserved = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - set(_CONSTANTS)
+        if not all(n.isascii() for n in reserved):
+            _check_lookalikes(reserved)
         b = Builder(reserved)
         env: dict[str, int] = {}
         assigned_at: dict[str, int] = {}
