@@ -654,9 +654,12 @@ class Paths(Sequence):
         self.count = count_paths(g, wrt)
         if self.count > limit:
             raise ValueError(f"{self.count} paths lead from {wrt} to the output, more than the "
-                             f"limit of {limit} to list one by one; the passes stay linear "
-                             "(that is the point of reverse mode). Use count_paths() to count "
-                             "them, or pass a larger limit=.")
+                             f"limit of {limit} to list one by one: paths multiply at every "
+                             "node used twice, so they grow exponentially with depth. Their "
+                             f"sum, ∂f/∂{wrt} = {_short(run.grad[wrt])}, is what the passes get "
+                             "in linear time by summing at each node (that is the point of "
+                             "reverse mode). Use count_paths() to count them, or pass a larger "
+                             "limit=.")
         self.paths: list[Path] = list(_enumerate_paths(run, wrt))
         self.total = sum((p.product for p in self.paths), 0.0)
         ids = list(range(len(self.paths)))

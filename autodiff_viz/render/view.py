@@ -35,6 +35,7 @@ from .dot import (
     Layout,
 )
 from .errors import MAX_NODES, RenderError, check_size
+from .fmt import number
 from .scene import LABELS, Texts, _check_labels, _Script, scene, view_steps
 
 __all__ = ["view_data", "scene_data", "view_key", "mode_view", "table", "ints", "bundle",
@@ -218,8 +219,6 @@ def _explanations(run: Run, mode: str, wrt: str | None, exact: bool) -> list[Any
 
 
 def _title(run: Run, text: str | None) -> str:
-    from .fmt import number
-
     g = run.graph
     at = ", ".join(f"{k} = {number(v)}" for k, v in run.inputs.items()
                    if not getattr(v, "ndim", 0))
@@ -227,6 +226,18 @@ def _title(run: Run, text: str | None) -> str:
     if "\n" in head:
         head = "; ".join(line.strip() for line in head.splitlines() if line.strip())
     return head + (f" at {at}" if at else "")
+
+
+def _too_many_paths(run: Run, wrt: str, max_paths: int) -> str:
+    """Why a paths view is not listed: the count, and the sum the passes get in linear time."""
+    g = run.graph
+    total = run.grad[wrt]
+    shown = number(total, 6) if not getattr(total, "ndim", 0) else "an array"
+    return (f"{wrt} has {count_paths(g, wrt):,} paths to {g.output.name}: too many to list one "
+            f"by one (the view lists up to {max_paths}). Paths multiply at every node used "
+            f"twice, so their number grows exponentially with depth; their sum, "
+            f"∂{g.output.name}/∂{wrt} = {shown}, is what reverse mode (or forward mode) gets "
+            "in one linear sweep by summing at each node instead")
 
 
 def view_data(run: Run, *, labels: Iterable[str] | None = None,
@@ -312,10 +323,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
             continue
         for m, x in keys:
             if m == "paths" and count_paths(g, x) > max_paths:
-                missing[view_key(m, x, lab)] = (
-                    f"{x} has {count_paths(g, x)} paths to {g.output.name}: too many to list "
-                    f"one by one (the view lists up to {max_paths}). Paths multiply at every "
-                    "node used twice, which is why reverse mode sums adjoints instead")
+                missing[view_key(m, x, lab)] = _too_many_paths(run, x, max_paths)
                 continue
             if (m, x) not in explained:
                 explained[(m, x)] = _explanations(run, m, x, small)
