@@ -20,10 +20,10 @@ autodiff_viz.render.errors.RenderError: --step backward:9: there are 6 backward 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .._files import read_source
 from ..core.build import from_text
 from ..core.passes import InputError, Run, Step, evaluate
 from .errors import RenderError
@@ -96,7 +96,7 @@ def _parse_at(text: str) -> dict[str, float]:
 
 
 def _run(args: argparse.Namespace) -> Run:
-    text = sys.stdin.read() if args.expr == "-" else args.expr
+    text = read_source(args.expr)  # "-": standard input, decoded as UTF-8 with a clear error
     args.text = text  # what was typed: the page's title
     graph = from_text(text)
     try:
@@ -114,7 +114,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     run = _run(args)
     view = parse_view(args.view, run)
     step = parse_step(args.step, (view or run).steps)
-    print(save(run, args.output, step=step, labels=args.labels, view=view))
+    print(save(run, args.output, step=step, labels=args.labels, view=view,
+               overwrite=args.force))
     return 0
 
 
@@ -125,7 +126,8 @@ def cmd_html(args: argparse.Namespace) -> int:
     run = _run(args)
     view = parse_view(args.view, run)
     title = args.title or args.text  # by default, what was typed (the view adds the point)
-    print(export_html(run, args.output, labels=args.labels, view=view, title=title))
+    print(export_html(run, args.output, labels=args.labels, view=view, title=title,
+                      overwrite=args.force))
     return 0
 
 
@@ -142,6 +144,7 @@ def register(subparsers: Any) -> None:
     r.add_argument("--labels", choices=("numeric", "symbolic", "both"), default="numeric")
     r.add_argument("--view", default=None, help="tangent:NAME (forward mode) or paths:NAME")
     r.add_argument("-o", "--output", required=True, help="output file: .svg .png .pdf .dot")
+    r.add_argument("--force", action="store_true", help="replace the output file if it exists")
     r.set_defaults(func=cmd_render)
 
     h = subparsers.add_parser("html", help="a self-contained HTML page stepping through "
@@ -152,4 +155,5 @@ def register(subparsers: Any) -> None:
     h.add_argument("--view", default=None, help="tangent:NAME (forward mode) or paths:NAME")
     h.add_argument("--title", default=None, help="page title (default: the function)")
     h.add_argument("-o", "--output", required=True, help="output file, e.g. walk.html")
+    h.add_argument("--force", action="store_true", help="replace the output file if it exists")
     h.set_defaults(func=cmd_html)

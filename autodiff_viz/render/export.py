@@ -19,6 +19,7 @@ import os
 import secrets
 from typing import Any
 
+from .._files import write_file
 from ..core.passes import Paths, Run, TangentRun
 from . import engine
 from .draw import draw
@@ -33,10 +34,11 @@ FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "d
 
 def save(run: Run, path: str | os.PathLike, step: int | None = None, *,
          labels: str = "numeric", view: Any = None, digits: int = 4,
-         max_nodes: int = MAX_NODES, dpi: int = 150) -> str:
+         max_nodes: int = MAX_NODES, dpi: int = 150, overwrite: bool = True) -> str:
     """Write the figure after ``step`` to ``path`` (``.svg``, ``.png``, ``.pdf`` or ``.dot``).
 
-    Returns the path written, as a string.
+    The file is written atomically (a failure leaves no half-written file); with
+    ``overwrite=False`` an existing file is an error. Returns the path written, as a string.
     """
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower()
@@ -52,9 +54,7 @@ def save(run: Run, path: str | os.PathLike, step: int | None = None, *,
             raise DotNotFound("dot")
         args = ["-n2", f"-T{fmt}"] + ([f"-Gdpi={int(dpi)}"] if fmt == "png" else [])
         data = engine.run_graphviz("neato", args, fig.source, "render")
-    with open(path, "wb") as fh:
-        fh.write(data)
-    return path
+    return write_file(path, data, overwrite=overwrite)
 
 
 #: Characters that must not appear raw in a <script> element (any HTML parser state).
@@ -106,7 +106,7 @@ def page(data: dict[str, Any], title: str | None = None) -> str:
 def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
                 view: Any = None, title: str | None = None, digits: int = 4,
                 max_nodes: int = MAX_NODES, interval_ms: int = 1200,
-                layout: bool | None = None) -> str:
+                layout: bool | None = None, overwrite: bool = True) -> str:
     """Write one self-contained HTML page that steps through the run (every mode, label
     style and step work with no kernel and no network).
 
@@ -121,6 +121,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
         interval_ms: milliseconds per step when playing.
         layout: True: lay out with native Graphviz now; False: in the browser (WASM Graphviz
             is then included); None: native when ``dot`` is installed.
+        overwrite: replace an existing file (the page is written atomically either way).
 
     Returns:
         The path written, as a string.
@@ -134,11 +135,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
     data = view_data(run, mode=mode, wrt=wrt, initial_labels=labels, digits=digits,
                      title=title, max_nodes=max_nodes, layout=layout)
     data["interval"] = int(interval_ms)
-    text = page(data, title)
-    path = os.fspath(path)
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    return path
+    return write_file(path, page(data, title), overwrite=overwrite)
 
 
 _TEMPLATE = """<!DOCTYPE html>
