@@ -34,6 +34,7 @@ EASY_SPAN = 400
 MAX_SPAN = 2_000
 _EDGE = re.compile(r"^\s*n(\d+) -> n(\d+) ", re.M)
 _FAST = "graph [nslimit=1, nslimit1=1, mclimit=0.1]\n"
+_LONG_STRING = re.compile(r'"[^"]{16000}')  # Graphviz refuses longer quoted strings
 _CACHE: OrderedDict[str, Layout] = OrderedDict()
 _CACHE_SIZE = 128
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="no"?>'
@@ -51,6 +52,10 @@ def run_graphviz(program: str, args: Sequence[str], source: str, kind: str) -> b
         raise RenderError(f"the drawing would be {len(source) // 1000:,} kB of Graphviz input "
                           f"(the limit is {MAX_DOT_BYTES // 1000:,} kB): show fewer steps or "
                           "a smaller graph")
+    long = _LONG_STRING.search(source)
+    if long:
+        raise RenderError(f"a label starting {long.group(0)[1:30]!r}… is longer than 16,000 "
+                          "characters, which Graphviz cannot draw: use shorter names")
     exe = shutil.which(program)
     if exe is None:
         raise DotNotFound(program)
