@@ -291,7 +291,11 @@ class Stepper(GraphView):
             for name, v in msg["values"].items():
                 try:
                     values[str(name)] = float(v)
-                except (TypeError, ValueError, OverflowError):
+                except OverflowError:
+                    self.message = (f"⚠ {str(v)[:20]}… is too large for floating point (the "
+                                    f"largest is about 1.8·10^308) for {str(name)[:40]}.")
+                    return
+                except (TypeError, ValueError):
                     self.message = f"⚠ {str(v)[:40]!r} is not a number for {str(name)[:40]}."
                     return
             try:
