@@ -44,7 +44,7 @@ MAX_LINE = 20_000     # characters in one line: longer expressions nest too deep
 MAX_TOKENS = 1_000_000  # operator, bracket and separator characters in the whole text
 MAX_NAME = 200        # characters in one name
 MAX_DIGITS = 40       # digits in one number (integers are limited to 10^15 anyway)
-_TOKEN_CHARS = "+-*/^(,=;\n"
+_TOKEN_BYTES = b"+-*/^(,=;\n"
 _LONG_NUMBER = re.compile(rf"[\d.]{{{MAX_DIGITS + 1}}}")
 _LONG_NAME = re.compile(rf"[^\W\d]\w{{{MAX_NAME}}}")
 _CONSTANTS = {"pi": math.pi, "π": math.pi}
@@ -303,19 +303,19 @@ def _check_sizes(text: str) -> None:
     if len(text) > MAX_TEXT:
         raise ParseError(f"the text is {len(text)} characters long; the limit is {MAX_TEXT}")
     try:
-        text.encode("utf-8")
+        data = text.encode("utf-8")
     except UnicodeEncodeError as exc:  # a lone surrogate (half of an emoji, pasted badly)
         line = text.count("\n", 0, exc.start) + 1
         col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
         raise ParseError(f"the text contains an invalid character (U+{ord(text[exc.start]):04X}, "
                          "half of a surrogate pair, usually from a bad copy and paste): "
                          "delete it and type the symbol again", line, col) from None
-    if len(text) > MAX_LINE:
-        lines = text.split("\n")
-        longest = max(range(len(lines)), key=lambda k: len(lines[k]))
-        if len(lines[longest]) > MAX_LINE:
-            _long_line(lines[longest], longest + 1)
-    tokens = sum(text.count(c) for c in _TOKEN_CHARS)
+    if len(data) > MAX_LINE:
+        lengths = list(map(len, data.split(b"\n")))
+        longest = max(range(len(lengths)), key=lengths.__getitem__)
+        if lengths[longest] > MAX_LINE:
+            _long_line(text.split("\n")[longest], longest + 1)
+    tokens = len(data) - len(data.translate(None, _TOKEN_BYTES))
     if tokens > MAX_TOKENS:
         raise ParseError(f"the text has {tokens} operators, brackets and lines; the limit is "
                          f"{MAX_TOKENS}: split the work into smaller graphs")
