@@ -479,8 +479,10 @@ def _power_of_ten(p: int, q: int) -> str | None:
 
     >>> _power_of_ten(15 * 10 ** 299, 1), _power_of_ten(1, 10 ** 300), _power_of_ten(0, 1)
     ('1.5*10³⁰⁰', '10⁻³⁰⁰', None)
+    >>> _power_of_ten(-10 ** 400, 1)
+    '-10⁴⁰⁰'
     """
-    if p == 0 or 10 ** -15 < abs(p) / q < 10 ** 15:
+    if p == 0 or q < abs(p) * 10 ** 15 and abs(p) < q * 10 ** 15:  # exact: no overflow
         return None
     k = 0
     while q % 10 == 0:
