@@ -22,6 +22,7 @@ when it is read, so a 100,000-node graph costs no more than its arithmetic.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -546,9 +547,10 @@ class Run:
             self._tangent_runs[key] = TangentRun(self, wrt, direction)
         return self._tangent_runs[key]
 
-    def paths(self, wrt: str, limit: int = 10_000) -> Paths:
-        """Every path from input ``wrt`` to the output and the product of its partials."""
-        return Paths(self, wrt, limit)
+    def paths(self, wrt: str, limit: int = 10_000, list_at_most: int | None = None) -> Paths:
+        """Every path from input ``wrt`` to the output and the product of its partials
+        (beyond ``limit`` paths: an error, or the first ``list_at_most`` and the total)."""
+        return Paths(self, wrt, limit, list_at_most)
 
     def __repr__(self) -> str:
         return (f"<Run value={_short(self.value)} grad={{"
@@ -639,9 +641,15 @@ class Path(NamedTuple):
 
 
 class Paths(Sequence):
-    """All paths from one input to the output ("sum over all paths")."""
+    """All paths from one input to the output ("sum over all paths").
 
-    def __init__(self, run: Run, wrt: str, limit: int = 10_000) -> None:
+    With ``list_at_most=n``, a graph with more than ``limit`` paths lists its first ``n``
+    and ``truncated`` says how many more there are; ``total`` is then the sum over ALL
+    paths, ∂f/∂wrt from the linear pass (the sum step shows the rest as one term).
+    """
+
+    def __init__(self, run: Run, wrt: str, limit: int = 10_000,
+                 list_at_most: int | None = None) -> None:
         g = run.graph
         if wrt not in g.inputs:
             raise InputError(f"{wrt!r} is not an input; inputs are {', '.join(g.inputs)}")
@@ -652,7 +660,13 @@ class Paths(Sequence):
                              "run.forward_mode(wrt) instead.")
         self.run, self.graph, self.wrt = run, g, wrt
         self.count = count_paths(g, wrt)
-        if self.count > limit:
+        self.truncated = 0
+        if self.count > limit and list_at_most is not None:
+            self.paths: list[Path] = list(itertools.islice(_enumerate_paths(run, wrt),
+                                                           max(int(list_at_most), 0)))
+            self.truncated = self.count - len(self.paths)
+            self.total = run.grad[wrt]  # dynamic programming: every path, in linear time
+        elif self.count > limit:
             raise ValueError(f"{self.count} paths lead from {wrt} to the output, more than the "
                              f"limit of {limit} to list one by one: paths multiply at every "
                              "node used twice, so they grow exponentially with depth. Their "
@@ -660,8 +674,9 @@ class Paths(Sequence):
                              "in linear time by summing at each node (that is the point of "
                              "reverse mode). Use count_paths() to count them, or pass a larger "
                              "limit=.")
-        self.paths: list[Path] = list(_enumerate_paths(run, wrt))
-        self.total = sum((p.product for p in self.paths), 0.0)
+        else:
+            self.paths = list(_enumerate_paths(run, wrt))
+            self.total = sum((p.product for p in self.paths), 0.0)
         ids = list(range(len(self.paths)))
         self.steps: Sequence[Step] = _Steps([("path", ids), ("sum", [len(ids)])],
                                             self._make_step)
@@ -678,6 +693,12 @@ class Paths(Sequence):
         if phase == "sum":
             contributions = tuple(Contribution(str(p), -1, None, p.product, p.product)
                                   for p in self.paths)
+            if self.truncated:  # the paths not listed, as one term: total − listed
+                rest = self.total - sum((p.product for p in self.paths), 0.0)
+                contributions += (Contribution(
+                    f"the other {self.truncated:,} paths (of {self.count:,}: paths grow "
+                    "exponentially; the sum comes from the linear pass)", -1, None, rest,
+                    rest),)
             return Step(k, phase, self.wrt, "input", self.run.value_of(self.wrt),
                         tuple(sorted({e for p in self.paths for e in p.edges})),
                         adjoint=self.total, contributions=contributions, wrt=self.wrt)
@@ -715,27 +736,29 @@ def _enumerate_paths(run: Run, wrt: str) -> Iterator[Path]:
     # Each stack entry shares its suffix as a linked list (edge, rest): copying tuples would
     # make a 100,000-edge path cost O(n²).
     stack: list[tuple[int, tuple | None]] = [(g.output_index, None)]
-    found = []
-    while stack:
+    while stack:  # yields each path when found, so listing the first n costs O(n · length)
         i, suffix = stack.pop()
         if i == w:
-            found.append(suffix)
+            yield _path(run, wrt, suffix)
             continue
         for e in reversed(g.in_edges[i]):
             src = g.edges[e].src
             if reach[src]:
                 stack.append((src, (e, suffix)))
-    for link in found:
-        chain = []
-        while link is not None:
-            chain.append(link[0])
-            link = link[1]
-        es = tuple(chain)
-        product = 1.0
-        for e in es:
-            product = product * run.partials[e]
-        names = (g.edges[es[0]].parent, *(g.edges[e].child for e in es)) if es else (wrt,)
-        yield Path(names, es, product)
+
+
+def _path(run: Run, wrt: str, link: tuple | None) -> Path:
+    g = run.graph
+    chain = []
+    while link is not None:
+        chain.append(link[0])
+        link = link[1]
+    es = tuple(chain)
+    product = 1.0
+    for e in es:
+        product = product * run.partials[e]
+    names = (g.edges[es[0]].parent, *(g.edges[e].child for e in es)) if es else (wrt,)
+    return Path(names, es, product)
 
 
 def evaluate(graph: Graph, inputs: Mapping[str, Any], run_type: type | None = None) -> Run:

@@ -46,7 +46,8 @@ STATIC = Path(__file__).with_name("static")
 
 #: Version of the data format (``docs/view-data.md``).
 FORMAT = 1
-#: Paths views list at most this many paths; beyond, the view says how many there are.
+#: Paths views list at most this many paths; beyond, they list this many, then one step
+#: with the count and the sum over all paths (from the linear pass).
 MAX_PATHS = 64
 #: Symbolic labels and exact explanations are made for graphs up to this many nodes.
 EXACT_NODES = 30
@@ -144,10 +145,13 @@ def _cells(sc: Any, strings: _Strings, memo: dict[Any, list[int]]) -> list[int]:
 
 def mode_view(run: Run, mode: str, wrt: str | None) -> Any:
     """What a mode replays: None (the run's own steps) in reverse mode, else
-    ``run.forward_mode(wrt)`` or ``run.paths(wrt)``."""
+    ``run.forward_mode(wrt)`` or ``run.paths(wrt)`` (at most ``MAX_PATHS`` paths listed,
+    then the count and the sum over all of them)."""
     if mode == "reverse":
         return None
-    return run.forward_mode(wrt) if mode == "forward" else run.paths(wrt)
+    if mode == "forward":
+        return run.forward_mode(wrt)
+    return run.paths(wrt, limit=MAX_PATHS, list_at_most=MAX_PATHS)
 
 
 def _view(run: Run, mode: str, wrt: str | None, labels: str, texts: Texts,

@@ -97,3 +97,18 @@ def test_huge_python_int_input_is_a_clear_input_error():
 def test_rounding_a_traced_value_is_a_tracing_error(fn):
     with pytest.raises(TracingError, match="traced value"):
         adv.graph(lambda x: fn(x) * x)
+
+
+def test_paths_beyond_the_limit_list_the_first_ones_and_the_true_total():
+    # 2^13 = 8192 paths from x; the oracle for their sum is d(x^8192)/dx = 8192 x^8191
+    prog = "a1 = x*x\n" + "\n".join(f"a{k} = a{k - 1}*a{k - 1}" for k in range(2, 14))
+    run = adv.graph(prog).evaluate(x=1.0)
+    with pytest.raises(ValueError, match="exponentially"):
+        run.paths("x", limit=64)
+    ps = run.paths("x", limit=64, list_at_most=64)
+    assert (len(ps), ps.truncated, ps.count) == (64, 8192 - 64, 8192)
+    assert ps.total == 8192.0
+    last = ps.steps[-1]
+    assert last.phase == "sum" and len(last.contributions) == 65
+    assert sum(c.value for c in last.contributions) == 8192.0
+    assert "8,128 paths" in last.contributions[-1].other
