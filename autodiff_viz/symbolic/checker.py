@@ -325,14 +325,14 @@ def _child_limits(parent: int, cpu_seconds: float) -> None:
             pass
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time used so far by process ``pid`` (Linux /proc; 0 when unknown)."""
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time used so far by process ``pid`` (Linux /proc; None when unknown)."""
     try:
         with open(f"/proc/{pid}/stat") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
-        return 0.0
+        return None
 
 
 def _run_forked(work: Any, args: tuple, timeout: float) -> tuple[str, Any]:
@@ -368,7 +368,7 @@ def _run_forked(work: Any, args: tuple, timeout: float) -> tuple[str, Any]:
             if left <= 0:
                 used = _cpu_seconds(pid)
                 waited = time.monotonic() - start
-                if waited >= 4 * timeout or used >= 0.8 * timeout or used == 0.0:
+                if used is None or waited >= 4 * timeout or used >= 0.8 * timeout:
                     return "timeout", None
                 left = min(timeout - used, 4 * timeout - waited)
             ready, _, _ = select.select([read_end], [], [], max(left, 0.01))

@@ -113,3 +113,17 @@ def test_daemonic_process_without_fork_uses_the_inline_path(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")   # not Linux: no plain fork here
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
     assert checker._proof_process() == "inline"
+
+
+@linux
+def test_the_budget_is_cpu_time_so_a_starved_child_may_finish(monkeypatch):
+    # a child that gets little CPU (a busy machine) is not cut off at the wall-clock budget…
+    def slow():
+        time.sleep(0.6)
+        return True
+
+    assert checker._run_forked(slow, (), 0.3) == ("done", True)   # sleeping uses no CPU
+    # …but one that burns its CPU budget is stopped, and so is one we cannot measure
+    assert checker._run_forked(lambda: [0 for _ in iter(int, 1)], (), 0.3)[0] == "timeout"
+    monkeypatch.setattr(checker, "_cpu_seconds", lambda pid: None)
+    assert checker._run_forked(slow, (), 0.3)[0] == "timeout"
