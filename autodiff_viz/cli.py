@@ -37,12 +37,19 @@ def parse_at(text: str) -> dict[str, float]:
     Traceback (most recent call last):
     ...
     autodiff_viz.cli.UsageError: --at expects name=value pairs, e.g. --at x=3,y=2 (got 'x3')
+    >>> parse_at("x=3,x=4")
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.cli.UsageError: --at gives x twice (x=3 and x=4): give each input once
     """
     out: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         name, eq, value = part.partition("=")
         if not eq or not name.strip().isidentifier():
             raise UsageError(f"--at expects name=value pairs, e.g. --at x=3,y=2 (got {part!r})")
+        if name.strip() in out:
+            raise UsageError(f"--at gives {name.strip()} twice ({name.strip()}="
+                             f"{_shown(out[name.strip()])} and {part}): give each input once")
         try:
             out[name.strip()] = float(value)
         except ValueError:
@@ -50,13 +57,16 @@ def parse_at(text: str) -> dict[str, float]:
     return out
 
 
+def _shown(v: float) -> str:
+    return str(int(v)) if v.is_integer() else repr(v)
+
+
 def _run(args: argparse.Namespace):
     import autodiff_viz as adv
 
-    text = args.expr
-    if text == "-":
-        text = sys.stdin.read()
-    g = adv.graph(text)
+    from ._files import read_source
+
+    g = adv.graph(read_source(args.expr))
     try:
         return g.evaluate(**parse_at(args.at or ""))
     except adv.InputError as exc:  # the hint should be CLI syntax, not evaluate(x=1.0)
@@ -65,15 +75,39 @@ def _run(args: argparse.Namespace):
         raise adv.InputError(msg + (f" e.g. --at {at}" if sep else "")) from None
 
 
-def _number(v: Any) -> Any:
-    return v.tolist() if hasattr(v, "tolist") else float(v)
+def _number(v: Any, what: str, warnings: list[str]) -> Any:
+    """A JSON number (or list of them); ±∞ and nan become null, with a warning saying so.
+
+    >>> w = []; _number(float("-inf"), "∂f/∂x", w), w
+    (None, ['∂f/∂x is −∞, written as null (JSON has no infinity)'])
+    """
+    if hasattr(v, "tolist"):
+        flat = [_number(x, f"{what}[{k}]", warnings) for k, x in enumerate(v.ravel().tolist())]
+        out: Any = flat
+        for n in reversed(v.shape[1:]):
+            out = [out[k:k + n] for k in range(0, len(out), n)]
+        return out if v.ndim else flat[0]
+    x = float(v)
+    if x - x == 0.0:
+        return x
+    kind = "nan (undefined)" if x != x else ("∞" if x > 0 else "−∞")
+    warnings.append(f"{what} is {kind}, written as null (JSON has no "
+                    f"{'nan' if x != x else 'infinity'})")
+    return None
 
 
 def cmd_grad(args: argparse.Namespace) -> int:
     run = _run(args)
     if args.json:
-        print(json.dumps({"value": _number(run.value),
-                          "grad": {k: _number(v) for k, v in run.grad.items()}}))
+        warnings: list[str] = []
+        out: dict[str, Any] = {"value": _number(run.value, "the value", warnings),
+                               "grad": {k: _number(v, f"∂f/∂{k}", warnings)
+                                        for k, v in run.grad.items()}}
+        for flags in run.flags.values():
+            warnings.extend(f for f in flags if f not in warnings)
+        if warnings:  # present only when there is something to say
+            out["warnings"] = warnings
+        print(json.dumps(out, allow_nan=False, ensure_ascii=False))
     else:
         print(f"value = {run.value:.10g}")
         for k, v in run.grad.items():
@@ -163,9 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               "and that its folder exists and is writable)", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - every user error becomes a message, code 2
-        name = type(exc).__name__
-        print(f"autodiff-viz: error: {exc}" if name in _USER_ERRORS else
-              f"autodiff-viz: error ({name}): {exc}", file=sys.stderr)
+        text = str(exc).strip() or "the command failed"
+        if type(exc).__name__ not in _USER_ERRORS:  # not planned for: still no class name
+            text += " (unexpected: if the input looks fine, please report it)"
+        print(f"autodiff-viz: error: {text}", file=sys.stderr)
         return 2
 
 
@@ -183,7 +218,8 @@ def _silence_stdout() -> None:
 
 
 _USER_ERRORS = {"ParseError", "UsageError", "InputError", "DomainError", "GraphError",
-                "TracingError", "RenderError", "DotNotFound", "UnknownPrimitive"}
+                "TracingError", "RenderError", "DotNotFound", "UnknownPrimitive",
+                "OutputExists", "InputNotText", "ExactTooLarge", "StepError"}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -123,10 +123,6 @@ def _pyodide_like_copy(tmp_path: pathlib.Path) -> nbformat.NotebookNode:
 
 
 @pytest.mark.notebooks
-@pytest.mark.xfail(strict=True, raises=CellExecutionError,
-                   reason="needs the in-process answer checker (branch i13: autodiff_viz "
-                          "imports multiprocessing) and lecture 1 to draw without dot (see "
-                          "below); remove this mark once both are merged")
 def test_lite_copy_of_lecture_1_runs_without_dot_and_multiprocessing(tmp_path, monkeypatch):
     nb = _pyodide_like_copy(tmp_path)
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))

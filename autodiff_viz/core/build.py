@@ -34,9 +34,19 @@ from .graph import Graph, GraphError, gc_paused
 from .primitives import FUNCTIONS, PRIMITIVES, suggest
 
 __all__ = ["ParseError", "TracingError", "from_text", "from_function", "Traced", "Builder",
-           "apply", "MAX_TEXT"]
+           "apply", "MAX_TEXT", "MAX_LINE", "MAX_NAME", "MAX_DIGITS", "MAX_TOKENS"]
 
+# Budgets, checked before any parsing in this order (length, line length, operator count;
+# then, while reading, nesting, names and node count), so that a 5,000,000-character text is
+# refused in milliseconds and nothing more than linear runs on text that will be refused.
 MAX_TEXT = 5_000_000  # characters of program text (a 100,000-line program is ~2.5 MB)
+MAX_LINE = 20_000     # characters in one line: longer expressions nest too deeply to read
+MAX_TOKENS = 1_000_000  # operator, bracket and separator characters in the whole text
+MAX_NAME = 200        # characters in one name
+MAX_DIGITS = 40       # digits in one number (integers are limited to 10^15 anyway)
+_TOKEN_BYTES = b"+-*/^(,=;\n"
+_LONG_NUMBER = re.compile(rf"[\d.]{{{MAX_DIGITS + 1}}}")
+_LONG_NAME = re.compile(rf"[^\W\d]\w{{{MAX_NAME}}}")
 _CONSTANTS = {"pi": math.pi, "π": math.pi}
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
            ast.MatMult: "matmul"}
@@ -263,6 +273,7 @@ def _root_sign(text: str) -> str:
     'sqrt(x) + sqrt(2)*sqrt(log(x*y)) + sqrt(x)'
     """
     out, k = [], 0
+    closers: dict[int, int] | None = None  # "(" index -> index after its ")": one pass
     while (j := text.find("√", k)) >= 0:
         out.append(text[k:j] + "sqrt")
         k = j + 1
@@ -271,15 +282,78 @@ def _root_sign(text: str) -> str:
             continue                       # √(...): already a call
         end = m.end()
         if m.group(2):                     # √f(...): wrap the whole call
-            depth = 1
-            while end < len(text) and depth:
-                depth += {"(": 1, ")": -1}.get(text[end], 0)
-                end += 1
-            if depth:
+            if closers is None:
+                closers = _match_brackets(text)
+            if end - 1 not in closers:
                 continue                   # unbalanced: leave it to the parser's message
+            end = closers[end - 1]
         out.append("(" + text[m.start(1):end] + ")")
         k = end
     return "".join(out) + text[k:]
+
+
+def _match_brackets(text: str) -> dict[int, int]:
+    """Index of each matched ``(`` -> the index just after its ``)`` (one linear pass).
+
+    >>> _match_brackets("f((x)) + (")
+    {2: 5, 1: 6}
+    """
+    stack: list[int] = []
+    out: dict[int, int] = {}
+    for m in re.finditer(r"[()]", text):
+        if m.group() == "(":
+            stack.append(m.start())
+        elif stack:
+            out[stack.pop()] = m.start() + 1
+    return out
+
+
+def _check_sizes(text: str) -> None:
+    """Refuse text too big to read, before any work that is more than linear.
+
+    Only ``len``, ``str.split`` and ``str.count`` run on the whole text (C speed, a few
+    milliseconds for 5,000,000 characters); patterns run on one line of at most
+    ``MAX_LINE`` characters, to say what made it long.
+
+    >>> _check_sizes("1" * 100_000 + "*x")
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.core.build.ParseError: line 1, column 1: a number with more than 40 digits...
+    """
+    if len(text) > MAX_TEXT:
+        raise ParseError(f"the text is {len(text)} characters long; the limit is {MAX_TEXT}")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate (half of an emoji, pasted badly)
+        line = text.count("\n", 0, exc.start) + 1
+        col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise ParseError(f"the text contains an invalid character (U+{ord(text[exc.start]):04X}, "
+                         "half of a surrogate pair, usually from a bad copy and paste): "
+                         "delete it and type the symbol again", line, col) from None
+    if len(data) > MAX_LINE:
+        lengths = list(map(len, data.split(b"\n")))
+        longest = max(range(len(lengths)), key=lengths.__getitem__)
+        if lengths[longest] > MAX_LINE:
+            _long_line(text.split("\n")[longest], longest + 1)
+    tokens = len(data) - len(data.translate(None, _TOKEN_BYTES))
+    if tokens > MAX_TOKENS:
+        raise ParseError(f"the text has {tokens} operators, brackets and lines; the limit is "
+                         f"{MAX_TOKENS}: split the work into smaller graphs")
+
+
+def _long_line(line: str, number: int) -> None:
+    """Raise the ParseError for a line over ``MAX_LINE`` characters, naming the cause."""
+    head = line[:MAX_LINE + MAX_DIGITS + MAX_NAME]
+    for pattern, what in ((_LONG_NUMBER, f"a number with more than {MAX_DIGITS} digits: "
+                           "numbers this long cannot be represented; use a shorter one"),
+                          (_LONG_NAME, f"a name longer than {MAX_NAME} characters: use a "
+                           "shorter name")):
+        m = pattern.search(head)
+        if m:
+            raise ParseError(what, number, m.start() + 1, m.group(0)[:20] + "…")
+    raise ParseError(f"line {number} has {len(line)} characters, more than {MAX_LINE}: an "
+                     "expression this long is nested too deeply to read and draw; split it "
+                     "into a program with one assignment per line", number, 1)
 
 
 def _looks_like_program(text: str) -> bool:
@@ -299,8 +373,7 @@ def from_text(text: str) -> Graph:
         raise ParseError(f"expected text, got {type(text).__name__}")
     if not text.strip():
         raise ParseError("the text is empty: type an expression such as log(x)*y")
-    if len(text) > MAX_TEXT:
-        raise ParseError(f"the text is {len(text)} characters long; the limit is {MAX_TEXT}")
+    _check_sizes(text)
     src = _normalise(text)
     program = _looks_like_program(src)
     try:
@@ -324,34 +397,44 @@ def parse_quietly(src: str, mode: str = "eval") -> ast.AST:
         return ast.parse(src, mode=mode)
 
 
+_WINDOW = 200  # characters either side of a syntax error that the hints look at
+
+
 def _syntax_error(src: str, exc: SyntaxError) -> ParseError:
+    """A ParseError with a hint, looking only near the error (linear in the text's size)."""
     lines = src.splitlines() or [src]
     line = exc.lineno or 1
-    text = lines[line - 1] if 0 < line <= len(lines) else src
+    full = lines[line - 1] if 0 < line <= len(lines) else src
     col = exc.offset or 1
+    if "integer string conversion" in (exc.msg or ""):  # more than 4300 digits
+        return ParseError(f"a number with more than {MAX_DIGITS} digits: numbers this long "
+                          "cannot be represented; use a shorter one", line, col)
+    start = max(0, col - 1 - _WINDOW)
+    text = full[start:col - 1 + _WINDOW]
     m = re.search(r"(?<![\w.])(\d+(?:\.\d*)?)([A-Za-z_]\w*)", text)
     if m:
         return ParseError(f"{m.group(0)!r} is not valid: did you mean "
                           f"{m.group(1)}*{m.group(2)}? Write * for every product.",
-                          line, m.start() + 1, m.group(0))
+                          line, start + m.start() + 1, m.group(0))
     m = re.search(r"\b([A-Za-z_]\w*)\s+([A-Za-z_0-9(][\w.]*)", text)
     if m and (m.group(1) in FUNCTIONS or suggest(m.group(1))):
         fn = m.group(1) if m.group(1) in FUNCTIONS else suggest(m.group(1))
         return ParseError(f"{m.group(1)!r} needs brackets: did you mean "
-                          f"{fn}({m.group(2)})?", line, m.start() + 1, m.group(0))
+                          f"{fn}({m.group(2)})?", line, start + m.start() + 1, m.group(0))
     m = re.search(r"\)\s*\(|\)\s*[A-Za-z_]\w*|\d\s*\(", text)
     if m:
         return ParseError(f"{m.group(0)!r}: a product needs *, e.g. "
-                          f"{m.group(0)[0]}*{m.group(0)[-1]}", line, m.start() + 1, m.group(0))
+                          f"{m.group(0)[0]}*{m.group(0)[-1]}", line, start + m.start() + 1,
+                          m.group(0))
     m = re.search(r"([A-Za-z_]\w*|\d[\d.]*)\s+([A-Za-z_]\w*|\d[\d.]*)", text)
     if m and not (keyword.iskeyword(m.group(1)) or keyword.iskeyword(m.group(2))):
         return ParseError(f"{m.group(0)!r}: an operator is missing between {m.group(1)!r} and "
                           f"{m.group(2)!r}; did you mean {m.group(1)}*{m.group(2)}?",
-                          line, m.start() + 1, m.group(0))
-    if text.count("(") != text.count(")"):
-        return ParseError(f"unbalanced brackets: {text.count('(')} '(' but "
-                          f"{text.count(')')} ')'", line, col)
-    token = text[col - 1:col + 9].split(" ")[0] if col - 1 < len(text) else ""
+                          line, start + m.start() + 1, m.group(0))
+    if full.count("(") != full.count(")"):
+        return ParseError(f"unbalanced brackets: {full.count('(')} '(' but "
+                          f"{full.count(')')} ')'", line, col)
+    token = full[col - 1:col + 9].split(" ")[0] if col - 1 < len(full) else ""
     reason = (exc.msg or "invalid syntax").replace("invalid syntax. Perhaps you forgot a comma?",
                                                     "invalid syntax (an operator is missing?)")
     shown = f" near {token!r}" if token else ""
@@ -366,6 +449,56 @@ def _where(node: ast.AST) -> tuple[int | None, int | None]:
 def _could_be_a_variable(name: str) -> bool:
     """Whether ``name(...)`` may be a missing ``*`` (``k(x+1)``), not a Python call (``exec``)."""
     return not name.startswith("_") and name not in vars(builtins) and not keyword.iskeyword(name)
+
+
+# Letters that look like Latin ones: Cyrillic and Greek lookalikes (names are NFKC-normalised
+# by the parser already, so fullwidth ｘ is x).
+_LOOKALIKE = str.maketrans(
+    "аеорсухіјѕԁһԛԝАВЕКМНОРСТХУІЈЅοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhqwABEKMHOPCTXYIJSoABEZHIKMNOPTYX")  # Greek α, ρ, ν… stay: math names
+
+
+def _script(ch: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(ch, "")
+    for script in ("LATIN", "CYRILLIC", "GREEK"):
+        if name.startswith(script):
+            return script.title()
+    return ""
+
+
+def _describe(name: str) -> str:
+    scripts = sorted({_script(c) for c in name if c.isalpha()} - {""})
+    return f"{name!r} ({', '.join(scripts) or 'other'})"
+
+
+def _check_lookalikes(names: set[str]) -> None:
+    """Refuse names that are drawn alike but differ (Cyrillic х and Latin x), naming both.
+
+    >>> _check_lookalikes({"x", "y"})
+    >>> _check_lookalikes({"x", "\u0445"})
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.core.build.ParseError: the names 'x' (Latin) and 'х' (Cyrillic) look alike ...
+    """
+    seen: dict[str, str] = {}
+    for name in sorted(n for n in names if not n.isascii()) + sorted(n for n in names
+                                                                      if n.isascii()):
+        scripts = sorted({_script(c) for c in name if c.isalpha()} - {""})
+        if len(scripts) > 1 and name.translate(_LOOKALIKE) != name:
+            raise ParseError(f"the name {name!r} mixes {' and '.join(scripts)} letters, which "
+                             "look alike but are different characters: retype it with one "
+                             "keyboard layout")
+        key = name.translate(_LOOKALIKE)
+        other = seen.get(key)
+        if other is not None and other != name:
+            raise ParseError(f"the names {_describe(name)} and {_describe(other)} look alike "
+                             "but are "
+                             "different characters, so they would be two different inputs "
+                             "drawn identically: retype one of them with the same keyboard "
+                             "layout as the other")
+        seen[key] = name
 
 
 class _Reader:
@@ -387,6 +520,8 @@ class _Reader:
         if not body:
             raise ParseError("the text has no expression: type e.g. log(x)*y")
         reserved = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - set(_CONSTANTS)
+        if not all(n.isascii() for n in reserved):
+            _check_lookalikes(reserved)
         b = Builder(reserved)
         env: dict[str, int] = {}
         assigned_at: dict[str, int] = {}
@@ -442,7 +577,10 @@ class _Reader:
             raise self._err(node, f"{name!r} is a function or constant name; pick another "
                             "name for the variable")
         if name.startswith("_"):
-            raise self._err(node, f"names may not start with '_' ({name!r})")
+            raise self._err(node, f"names may not start with '_' ({name[:40]!r})")
+        if len(name) > MAX_NAME:
+            raise self._err(node, f"the name {name[:20]}… has {len(name)} characters; the "
+                            f"limit is {MAX_NAME}: use a shorter name")
 
     def expr(self, root: ast.AST, b: Builder, env: dict[str, int],
              used_as_input: dict[str, int], name: str | None) -> int:
@@ -672,6 +810,21 @@ class Traced:
 
     def __int__(self):
         self._refuse("int()")
+
+    def __round__(self, ndigits=None):
+        self._refuse("round()")
+
+    def __trunc__(self):
+        self._refuse("math.trunc()")
+
+    def __floor__(self):
+        self._refuse("math.floor()")
+
+    def __ceil__(self):
+        self._refuse("math.ceil()")
+
+    def __complex__(self):
+        self._refuse("complex()")
 
     def __index__(self):
         self._refuse("use as an index")

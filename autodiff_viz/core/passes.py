@@ -22,6 +22,7 @@ when it is read, so a 100,000-node graph costs no more than its arithmetic.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -155,7 +156,13 @@ def _as_value(name: str, v: Any) -> Any:
     if isinstance(v, bool) or v is None:
         raise InputError(f"input {name!r} must be a number, got {v!r}")
     if isinstance(v, (int, float, np.floating, np.integer)):
-        return float(v)
+        try:
+            return float(v)
+        except OverflowError:
+            raise InputError(f"input {name!r} is too large for floating point (about "
+                             f"10^{len(str(abs(v))) - 1 if abs(v) < 10 ** 4000 else '4000+'}; "
+                             "the largest float is about 1.8·10^308): choose a smaller "
+                             "value") from None
     if isinstance(v, str):
         try:
             return float(v)
@@ -163,6 +170,9 @@ def _as_value(name: str, v: Any) -> Any:
             raise InputError(f"input {name!r} must be a number, got the text {v!r}") from None
     try:
         arr = np.asarray(v, dtype=float)
+    except OverflowError:
+        raise InputError(f"input {name!r} holds a number too large for floating point (the "
+                         "largest float is about 1.8·10^308): choose smaller values") from None
     except (TypeError, ValueError):
         raise InputError(f"input {name!r} must be a number or an array of numbers, "
                          f"got {type(v).__name__}") from None
@@ -249,7 +259,11 @@ def _forward_from(start: int, graph: Graph, values: list, partials: list, flags:
             e = offsets[i]
             for pos, a in enumerate(ia):
                 if needs[a]:
-                    partials[e + pos] = rules[pos](args, out)
+                    p = rules[pos](args, out)
+                    partials[e + pos] = p
+                    if (p - p != 0.0) if type(p) is float else (
+                            p is not None and not np.all(np.isfinite(p))):
+                        _flag_partial(graph, i, pos, p, flags)
             if row.kink is not None:
                 msg = row.kink(args)
                 if msg:
@@ -261,20 +275,76 @@ def _forward_from(start: int, graph: Graph, values: list, partials: list, flags:
         node = graph.nodes[i]
         if stage == 0:
             _raise_domain(node, values, exc)
-        # A partial is undefined here (e.g. √ at 0): record inf/nan and flag the step.
+        # A partial is undefined here (e.g. √ at 0): record ±inf/nan, entry by entry for
+        # arrays (numpy arithmetic keeps the sign and spoils only the kink's own entries).
         row = table[node.op]
         args = tuple(values[a] for a in node.args)
-        for pos, a in enumerate(node.args):
-            if needs[a]:
-                try:
-                    partials[offsets[i] + pos] = row.partials[pos](args, values[i])
-                except _ERRORS:
-                    partials[offsets[i] + pos] = math.inf
+        soft = tuple(np.float64(a) if type(a) is float else a for a in args)
+        out = values[i]
+        soft_out = np.float64(out) if type(out) is float else out
         msg = row.kink(args) if row.kink else None
         flags[i] = (*flags.get(i, ()), msg or f"{node.op} has no finite derivative at "
                     f"{', '.join(_short(a) for a in args)}")
+        for pos, a in enumerate(node.args):
+            if needs[a]:
+                with np.errstate(all="ignore"):
+                    try:
+                        p = row.partials[pos](soft, soft_out)
+                    except _ERRORS:
+                        p = math.nan
+                if p is not None:  # None: an array rule (vjp/jvp) does the work
+                    p = float(p) if np.ndim(p) == 0 else np.asarray(p, dtype=float)
+                partials[offsets[i] + pos] = p
+                _flag_partial(graph, i, pos, p, flags, known=msg is not None)
         return i + 1
     return len(ops)
+
+
+def _kind(v: Any) -> str:
+    """How a non-finite number (or the worst entry of an array) reads: ``∞``, ``−∞``, ``nan``."""
+    a = np.asarray(v, dtype=float)
+    if np.isnan(a).any():
+        return "nan (undefined)"
+    if (a == np.inf).any() and (a == -np.inf).any():
+        return "±∞"
+    return "∞" if (a == np.inf).any() else "−∞"
+
+
+def _where_bad(v: Any) -> str:
+    if type(v) is float or np.ndim(v) == 0:
+        return ""
+    bad = np.argwhere(~np.isfinite(np.asarray(v, dtype=float)))
+    shown = ", ".join(str(tuple(int(k) for k in b)) if len(b) > 1 else str(int(b[0]))
+                      for b in bad[:5])
+    more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    return f" at entr{'y' if len(bad) == 1 else 'ies'} {shown}{more}"
+
+
+def _flag_partial(graph: Graph, i: int, pos: int, p: Any, flags: dict,
+                  known: bool = False) -> None:
+    """Flag a non-finite local partial on node ``i`` (sign kept: ``−∞`` is not ``∞``)."""
+    if p is None or (math.isfinite(p) if type(p) is float else bool(np.all(np.isfinite(p)))):
+        return
+    parent = graph.names[graph.args[i][pos]]
+    msg = (f"the local partial ∂{graph.names[i]}/∂{parent} is {_kind(p)}{_where_bad(p)}: "
+           "too large for floating point, or no finite slope at this point")
+    if msg not in flags.get(i, ()) and not (known and _kind(p) != "nan (undefined)"
+                                              and type(p) is float):
+        flags[i] = (*flags.get(i, ()), msg)
+
+
+def _flag_nonfinite(graph: Graph, values: list, what: str, flags: dict) -> None:
+    """Flag every node whose adjoint (or tangent) is ±∞ or nan, naming it and its sign."""
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if (v - v == 0.0) if type(v) is float else bool(np.all(np.isfinite(v))):
+            continue
+        name = graph.names[i]
+        msg = (f"{what.format(name=name)} is {_kind(v)}{_where_bad(v)}: an infinite or "
+               "undefined local partial on the way (see the flagged steps); the true "
+               "derivative may still be finite (check with a central difference)")
+        flags[i] = (*flags.get(i, ()), msg)
 
 
 def _short(v: Any) -> str:
@@ -326,6 +396,12 @@ def reverse(graph: Graph, fwd: Forward) -> list:
     y = values[out]
     adj[out] = 1.0 if type(y) is float else np.ones_like(y)
     scalar = all(type(values[i]) is float for i in range(out + 1) if needs[i])
+    with np.errstate(all="ignore"):  # ∞·0 is nan; it is flagged on its node, not raised
+        _reverse_loop(out, ops, all_args, needs, offsets, partials, adj, scalar, graph, fwd)
+    return adj
+
+
+def _reverse_loop(out, ops, all_args, needs, offsets, partials, adj, scalar, graph, fwd):
     for i in range(out, -1, -1):
         g = adj[i]
         if g is None or ops[i] == "input":
@@ -337,7 +413,6 @@ def reverse(graph: Graph, fwd: Forward) -> list:
             c = g * partials[e + pos] if scalar else _vjp_at(graph, fwd, i, pos, g)
             prev = adj[a]
             adj[a] = c if prev is None else prev + c
-    return adj
 
 
 def _vjp(graph: Graph, fwd: Forward, e: int, g: Any) -> Any:
@@ -394,6 +469,8 @@ class Run:
         self.partials: list = fwd.partials
         self.flags: dict[int, tuple[str, ...]] = fwd.flags
         self.adjoints: list = reverse(graph, fwd)
+        _flag_nonfinite(graph, self.adjoints, "the adjoint {name}\u0304 = ∂f/∂{name}",
+                        self.flags)
         ops, needs = graph.ops, graph.needs_grad
         out = graph.output_index
         fw_ids = [i for i in range(out + 1) if ops[i] != "input" and ops[i] != "const"]
@@ -470,9 +547,10 @@ class Run:
             self._tangent_runs[key] = TangentRun(self, wrt, direction)
         return self._tangent_runs[key]
 
-    def paths(self, wrt: str, limit: int = 10_000) -> Paths:
-        """Every path from input ``wrt`` to the output and the product of its partials."""
-        return Paths(self, wrt, limit)
+    def paths(self, wrt: str, limit: int = 10_000, list_at_most: int | None = None) -> Paths:
+        """Every path from input ``wrt`` to the output and the product of its partials
+        (beyond ``limit`` paths: an error, or the first ``list_at_most`` and the total)."""
+        return Paths(self, wrt, limit, list_at_most)
 
     def __repr__(self) -> str:
         return (f"<Run value={_short(self.value)} grad={{"
@@ -488,7 +566,11 @@ class TangentRun:
         if wrt not in g.inputs:
             raise InputError(f"{wrt!r} is not an input; inputs are {', '.join(g.inputs)}")
         self.run, self.graph, self.wrt = run, g, wrt
-        self.tangents = forward_mode(g, run._fwd, wrt, direction)
+        with np.errstate(all="ignore"):
+            self.tangents = forward_mode(g, run._fwd, wrt, direction)
+        self.flags: dict[int, tuple[str, ...]] = {}
+        _flag_nonfinite(g, self.tangents, f"the tangent {{name}}\u0307 = ∂{{name}}/∂{wrt}",
+                        self.flags)
         out = g.output_index
         ids = [i for i in range(out + 1) if g.needs_grad[i]]
         self.steps: Sequence[Step] = _Steps([("tangent", ids)], self._make_step)
@@ -512,7 +594,9 @@ class TangentRun:
             for e in es)
         return Step(k, phase, node.name, node.op, run.values[i], es,
                     tuple(run.partials[e] for e in es), tangent=self.tangents[i],
-                    contributions=contributions, flags=run.flags.get(i, ()), wrt=self.wrt)
+                    contributions=contributions,
+                    flags=tuple(f for f in run.flags.get(i, ()) if "adjoint" not in f)
+                    + self.flags.get(i, ()), wrt=self.wrt)
 
 
 @gc_paused()
@@ -566,9 +650,15 @@ def paths_refusal(run: Run) -> str | None:
 
 
 class Paths(Sequence):
-    """All paths from one input to the output ("sum over all paths")."""
+    """All paths from one input to the output ("sum over all paths").
 
-    def __init__(self, run: Run, wrt: str, limit: int = 10_000) -> None:
+    With ``list_at_most=n``, a graph with more than ``limit`` paths lists its first ``n``
+    and ``truncated`` says how many more there are; ``total`` is then the sum over ALL
+    paths, ∂f/∂wrt from the linear pass (the sum step shows the rest as one term).
+    """
+
+    def __init__(self, run: Run, wrt: str, limit: int = 10_000,
+                 list_at_most: int | None = None) -> None:
         g = run.graph
         if wrt not in g.inputs:
             raise InputError(f"{wrt!r} is not an input; inputs are {', '.join(g.inputs)}")
@@ -577,13 +667,23 @@ class Paths(Sequence):
             raise ValueError(refusal)
         self.run, self.graph, self.wrt = run, g, wrt
         self.count = count_paths(g, wrt)
-        if self.count > limit:
+        self.truncated = 0
+        if self.count > limit and list_at_most is not None:
+            self.paths: list[Path] = list(itertools.islice(_enumerate_paths(run, wrt),
+                                                           max(int(list_at_most), 0)))
+            self.truncated = self.count - len(self.paths)
+            self.total = run.grad[wrt]  # dynamic programming: every path, in linear time
+        elif self.count > limit:
             raise ValueError(f"{self.count} paths lead from {wrt} to the output, more than the "
-                             f"limit of {limit} to list one by one; the passes stay linear "
-                             "(that is the point of reverse mode). Use count_paths() to count "
-                             "them, or pass a larger limit=.")
-        self.paths: list[Path] = list(_enumerate_paths(run, wrt))
-        self.total = sum((p.product for p in self.paths), 0.0)
+                             f"limit of {limit} to list one by one: paths multiply at every "
+                             "node used twice, so they grow exponentially with depth. Their "
+                             f"sum, ∂f/∂{wrt} = {_short(run.grad[wrt])}, is what the passes get "
+                             "in linear time by summing at each node (that is the point of "
+                             "reverse mode). Use count_paths() to count them, or pass a larger "
+                             "limit=.")
+        else:
+            self.paths = list(_enumerate_paths(run, wrt))
+            self.total = sum((p.product for p in self.paths), 0.0)
         ids = list(range(len(self.paths)))
         self.steps: Sequence[Step] = _Steps([("path", ids), ("sum", [len(ids)])],
                                             self._make_step)
@@ -600,6 +700,12 @@ class Paths(Sequence):
         if phase == "sum":
             contributions = tuple(Contribution(str(p), -1, None, p.product, p.product)
                                   for p in self.paths)
+            if self.truncated:  # the paths not listed, as one term: total − listed
+                rest = self.total - sum((p.product for p in self.paths), 0.0)
+                contributions += (Contribution(
+                    f"the other {self.truncated:,} paths (of {self.count:,}: paths grow "
+                    "exponentially; the sum comes from the linear pass)", -1, None, rest,
+                    rest),)
             return Step(k, phase, self.wrt, "input", self.run.value_of(self.wrt),
                         tuple(sorted({e for p in self.paths for e in p.edges})),
                         adjoint=self.total, contributions=contributions, wrt=self.wrt)
@@ -637,27 +743,29 @@ def _enumerate_paths(run: Run, wrt: str) -> Iterator[Path]:
     # Each stack entry shares its suffix as a linked list (edge, rest): copying tuples would
     # make a 100,000-edge path cost O(n²).
     stack: list[tuple[int, tuple | None]] = [(g.output_index, None)]
-    found = []
-    while stack:
+    while stack:  # yields each path when found, so listing the first n costs O(n · length)
         i, suffix = stack.pop()
         if i == w:
-            found.append(suffix)
+            yield _path(run, wrt, suffix)
             continue
         for e in reversed(g.in_edges[i]):
             src = g.edges[e].src
             if reach[src]:
                 stack.append((src, (e, suffix)))
-    for link in found:
-        chain = []
-        while link is not None:
-            chain.append(link[0])
-            link = link[1]
-        es = tuple(chain)
-        product = 1.0
-        for e in es:
-            product = product * run.partials[e]
-        names = (g.edges[es[0]].parent, *(g.edges[e].child for e in es)) if es else (wrt,)
-        yield Path(names, es, product)
+
+
+def _path(run: Run, wrt: str, link: tuple | None) -> Path:
+    g = run.graph
+    chain = []
+    while link is not None:
+        chain.append(link[0])
+        link = link[1]
+    es = tuple(chain)
+    product = 1.0
+    for e in es:
+        product = product * run.partials[e]
+    names = (g.edges[es[0]].parent, *(g.edges[e].child for e in es)) if es else (wrt,)
+    return Path(names, es, product)
 
 
 def evaluate(graph: Graph, inputs: Mapping[str, Any], run_type: type | None = None) -> Run:

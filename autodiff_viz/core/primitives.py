@@ -120,10 +120,19 @@ def _pow(a, b):
     return np.power(a, b)
 
 
+def _pow_base_partial(args, out):
+    """b·a^(b−1), and 0 when b = 0 (x⁰ is flat everywhere, even at x = 0 where a^(−1) is ∞)."""
+    a, b = args
+    if type(a) is float and type(b) is float:
+        return 0.0 if b == 0.0 else b * _pow(a, b - 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.asarray(b) == 0.0, 0.0, b * np.power(a, np.subtract(b, 1.0)))
+
+
 def _pow_exponent_partial(args, out):
-    a, _ = args
-    if type(a) is float and a == 0.0:  # 0^b = 0 for every b > 0: flat in b
-        return 0.0
+    a, b = args
+    if np.ndim(a) == 0 and a == 0.0:  # 0^b = 0 for every b > 0: flat in b; at b <= 0 it jumps
+        return 0.0 if np.ndim(b) != 0 or b > 0.0 else math.nan
     return out * _log(a)
 
 
@@ -152,11 +161,12 @@ _rows = [
               (lambda A, o: A[1], lambda A, o: A[0]),
               lambda sp, a, b: a * b, "{0}·{1}", r"{0} \cdot {1}", infix=_T),
     Primitive("div", 2, lambda a, b: a / b,
-              (lambda A, o: 1.0 / A[1], lambda A, o: -A[0] / (A[1] * A[1])),
+              # −(a/b)/b, not −a/(b·b): b·b under- or overflows long before the ratio does
+              (lambda A, o: 1.0 / A[1], lambda A, o: -(A[0] / A[1]) / A[1]),
               lambda sp, a, b: a / b, "{0}/{1}", r"\frac{{{0}}}{{{1}}}",
               domain="a nonzero divisor", infix=_T),
     Primitive("pow", 2, _pow,
-              (lambda A, o: A[1] * _pow(A[0], A[1] - 1.0), _pow_exponent_partial),
+              (_pow_base_partial, _pow_exponent_partial),
               lambda sp, a, b: a ** b, "{0}^{1}", "{0}^{{{1}}}",
               domain="a positive base (or a whole-number exponent)", infix=_T),
     Primitive("neg", 1, lambda a: -a, (lambda A, o: -1.0,),

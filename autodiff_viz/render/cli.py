@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .._files import read_source, write_file
 from ..core.build import from_text
 from ..core.passes import InputError, Run, Step, evaluate
 from .errors import RenderError
@@ -99,7 +99,7 @@ def _parse_at(text: str) -> dict[str, float]:
 
 
 def _run(args: argparse.Namespace) -> Run:
-    text = sys.stdin.read() if args.expr == "-" else args.expr
+    text = read_source(args.expr)  # "-": standard input, decoded as UTF-8 with a clear error
     args.text = text  # what was typed: the page's title
     graph = from_text(text)
     try:
@@ -153,7 +153,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     if os.path.splitext(args.output)[1].lower() not in FORMATS:
         raise RenderError(f"cannot save {args.output!r}: the file name must end in one of "
                           f"{', '.join(FORMATS)}")
-    print(save(run, args.output, step=step, labels=args.labels, view=view, **options))
+    print(save(run, args.output, step=step, labels=args.labels, view=view,
+               overwrite=args.force, **options))
     return 0
 
 
@@ -162,7 +163,7 @@ def _render_structure(args: argparse.Namespace) -> int:
     from .draw import draw_structure
     from .export import FORMATS
 
-    text = sys.stdin.read() if args.expr == "-" else args.expr
+    text = read_source(args.expr)
     fig = draw_structure(from_text(text), title=args.title, width=args.width,
                          height=args.height, dpi=args.dpi, lang=args.lang)
     ext = os.path.splitext(args.output)[1].lower()
@@ -178,9 +179,7 @@ def _render_structure(args: argparse.Namespace) -> int:
         raise DotNotFound("dot")
     else:
         data = fig.pipe(format=fmt)
-    with open(args.output, "wb") as fh:
-        fh.write(data)
-    print(args.output)
+    print(write_file(args.output, data, overwrite=args.force))
     return 0
 
 
@@ -201,10 +200,8 @@ def cmd_slides(args: argparse.Namespace) -> int:
     for s in wanted:
         name = f"step-{s.index + 1:0{width}d}-{s.phase}-{_safe(s.node)}{ext}"
         path = os.path.join(args.output, name)
-        if os.path.exists(path) and not args.force:
-            raise RenderError(f"{path} exists: use --force to overwrite it, or another folder")
         save(run, path, step=s.index, labels=args.labels, view=view, caption=True,
-             **{**options, "pass_": None})
+             overwrite=args.force, **{**options, "pass_": None})
     print(f"{len(wanted)} figures in {args.output}")
     return 0
 
@@ -222,7 +219,8 @@ def cmd_html(args: argparse.Namespace) -> int:
     view = parse_view(args.view, run)
     title = args.title or args.text  # by default, what was typed (the view adds the point)
     options = {"lang": args.lang} if args.lang != "en" else {}
-    print(export_html(run, args.output, labels=args.labels, view=view, title=title, **options))
+    print(export_html(run, args.output, labels=args.labels, view=view, title=title,
+                      overwrite=args.force, **options))
     return 0
 
 
@@ -274,6 +272,7 @@ def register(subparsers: Any) -> None:
                    help="draw names and operations only (no numbers; --at not needed)")
     _figure_arguments(r)
     r.add_argument("-o", "--output", required=True, help="output file: .svg .png .pdf .dot")
+    r.add_argument("--force", action="store_true", help="replace the output file if it exists")
     r.set_defaults(func=cmd_render)
 
     sl = subparsers.add_parser("slides", help="one figure per step into a folder",
@@ -300,4 +299,5 @@ def register(subparsers: Any) -> None:
     h.add_argument("--lang", choices=("en", "ko"), default="en",
                    help="language of titles, explanations, legend and controls")
     h.add_argument("-o", "--output", required=True, help="output file, e.g. walk.html")
+    h.add_argument("--force", action="store_true", help="replace the output file if it exists")
     h.set_defaults(func=cmd_html)

@@ -19,6 +19,7 @@ import os
 import secrets
 from typing import Any
 
+from .._files import write_file
 from ..core.passes import Paths, Run, TangentRun
 from . import engine
 from .draw import draw
@@ -34,12 +35,14 @@ FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "d
 
 def save(run: Run, path: str | os.PathLike, step: int | None = None, *,
          labels: str = "numeric", view: Any = None, digits: int = 4,
-         max_nodes: int = MAX_NODES, dpi: int = 150, **options: Any) -> str:
+         max_nodes: int = MAX_NODES, dpi: int = 150, overwrite: bool = True,
+         **options: Any) -> str:
     """Write the figure after ``step`` to ``path`` (``.svg``, ``.png``, ``.pdf`` or ``.dot``).
 
     ``options`` are :func:`~autodiff_viz.render.draw.draw`'s slide options (``title``,
     ``caption``, ``legend``, ``hide``, ``pass_``, ``width``, ``height``, ``lang``).
-    Returns the path written, as a string.
+    The file is written atomically (a failure leaves no half-written file); with
+    ``overwrite=False`` an existing file is an error. Returns the path written, as a string.
     """
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower()
@@ -60,9 +63,7 @@ def save(run: Run, path: str | os.PathLike, step: int | None = None, *,
         data = engine.run_graphviz("neato", args, source, "render")
         if fmt == "svg":
             data = overline_bars(data.decode("utf-8")).encode("utf-8")
-    with open(path, "wb") as fh:
-        fh.write(data)
-    return path
+    return write_file(path, data, overwrite=overwrite)
 
 
 #: Characters that must not appear raw in a <script> element (any HTML parser state).
@@ -115,7 +116,8 @@ def page(data: dict[str, Any], title: str | None = None) -> str:
 def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
                 view: Any = None, title: str | None = None, digits: int = 4,
                 max_nodes: int = MAX_NODES, interval_ms: int = 1200,
-                layout: bool | None = None, lang: str = "en") -> str:
+                layout: bool | None = None, lang: str = "en",
+                overwrite: bool = True) -> str:
     """Write one self-contained HTML page that steps through the run (every mode, label
     style and step work with no kernel and no network).
 
@@ -131,6 +133,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
         layout: True: lay out with native Graphviz now; False: in the browser (WASM Graphviz
             is then included); None: native when ``dot`` is installed.
         lang: ``"en"`` or ``"ko"``: titles, explanations, legend and controls.
+        overwrite: replace an existing file (the page is written atomically either way).
 
     Returns:
         The path written, as a string.
@@ -144,11 +147,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
     data = view_data(run, mode=mode, wrt=wrt, initial_labels=labels, digits=digits,
                      title=title, max_nodes=max_nodes, layout=layout, lang=lang)
     data["interval"] = int(interval_ms)
-    text = page(data, title)
-    path = os.fspath(path)
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    return path
+    return write_file(path, page(data, title), overwrite=overwrite)
 
 
 _TEMPLATE = """<!DOCTYPE html>

@@ -4,6 +4,9 @@
 ('3.680', '0.8915', '1.469')
 >>> number(1.0), number(-2.0), number(None), number(float("-inf")), number(123456.7)
 ('1', '−2', '?', '−∞', '1.235e+05')
+>>> number(float("nan"))
+'undefined'
+
 >>> import numpy as np
 >>> number(np.zeros((4, 3))), number(np.float64(0.5)), number(-0.25), number(1e-12)
 ('4×3', '0.5', '−0.25', '1e−12')
@@ -42,8 +45,8 @@ def number(v: Any, digits: int = 4) -> str:
         x = float(v)
     except (TypeError, ValueError):
         return str(v)
-    if math.isnan(x):
-        return "nan"
+    if math.isnan(x):  # never a bare "nan" (as explain.fmt); the node's flag says why
+        return "undefined"
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
     if x.is_integer() and abs(x) < 1e6:

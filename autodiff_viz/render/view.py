@@ -35,6 +35,7 @@ from .dot import (
     Layout,
 )
 from .errors import MAX_NODES, RenderError, check_size
+from .fmt import number
 from .scene import LABELS, Texts, _check_labels, _Script, scene, view_steps
 
 __all__ = ["view_data", "scene_data", "view_key", "mode_view", "table", "ints", "bundle",
@@ -45,7 +46,8 @@ STATIC = Path(__file__).with_name("static")
 
 #: Version of the data format (``docs/view-data.md``).
 FORMAT = 1
-#: Paths views list at most this many paths; beyond, the view says how many there are.
+#: Paths views list at most this many paths; beyond, they list this many, then one step
+#: with the count and the sum over all paths (from the linear pass).
 MAX_PATHS = 64
 #: Symbolic labels and exact explanations are made for graphs up to this many nodes.
 EXACT_NODES = 30
@@ -130,10 +132,13 @@ def _cells(sc: Any, strings: _Strings, memo: dict[Any, list[int]]) -> list[int]:
 
 def mode_view(run: Run, mode: str, wrt: str | None) -> Any:
     """What a mode replays: None (the run's own steps) in reverse mode, else
-    ``run.forward_mode(wrt)`` or ``run.paths(wrt)``."""
+    ``run.forward_mode(wrt)`` or ``run.paths(wrt)`` (at most ``MAX_PATHS`` paths listed,
+    then the count and the sum over all of them)."""
     if mode == "reverse":
         return None
-    return run.forward_mode(wrt) if mode == "forward" else run.paths(wrt)
+    if mode == "forward":
+        return run.forward_mode(wrt)
+    return run.paths(wrt, limit=MAX_PATHS, list_at_most=MAX_PATHS)
 
 
 def _view(run: Run, mode: str, wrt: str | None, labels: str, texts: Texts,
@@ -206,8 +211,6 @@ def _explanations(run: Run, mode: str, wrt: str | None, exact: bool,
 
 
 def _title(run: Run, text: str | None, lang: str = "en") -> str:
-    from .fmt import number
-
     g = run.graph
     at = ", ".join(f"{k} = {number(v)}" for k, v in run.inputs.items()
                    if not getattr(v, "ndim", 0))
@@ -218,6 +221,18 @@ def _title(run: Run, text: str | None, lang: str = "en") -> str:
     if "\n" in head:
         head = "; ".join(line.strip() for line in head.splitlines() if line.strip())
     return i18n.t("page_title", lang, head=head, at=at) if at else head
+
+
+def _too_many_paths(run: Run, wrt: str, max_paths: int) -> str:
+    """Why a paths view is not listed: the count, and the sum the passes get in linear time."""
+    g = run.graph
+    total = run.grad[wrt]
+    shown = number(total, 6) if not getattr(total, "ndim", 0) else "an array"
+    return (f"{wrt} has {count_paths(g, wrt):,} paths to {g.output.name}: too many to list one "
+            f"by one (the view lists up to {max_paths}). Paths multiply at every node used "
+            f"twice, so their number grows exponentially with depth; their sum, "
+            f"∂{g.output.name}/∂{wrt} = {shown}, is what reverse mode (or forward mode) gets "
+            "in one linear sweep by summing at each node instead")
 
 
 def view_data(run: Run, *, labels: Iterable[str] | None = None,
@@ -309,10 +324,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
                 missing[view_key(m, x, lab)] = paths_refusal(run)
                 continue
             if m == "paths" and count_paths(g, x) > max_paths:
-                missing[view_key(m, x, lab)] = (
-                    f"{x} has {count_paths(g, x)} paths to {g.output.name}: too many to list "
-                    f"one by one (the view lists up to {max_paths}). Paths multiply at every "
-                    "node used twice, which is why reverse mode sums adjoints instead")
+                missing[view_key(m, x, lab)] = _too_many_paths(run, x, max_paths)
                 continue
             if (m, x) not in explained:
                 explained[(m, x)] = _explanations(run, m, x, small, lang)

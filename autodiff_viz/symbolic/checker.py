@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import html
 import math
-import multiprocessing
+import os
 import random
+import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -235,7 +237,17 @@ def close(a: float, b: float, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
 # Symbolic confirmation in a process that can be killed
 # ----------------------------------------------------------------------------------------
 
-def _confirm_worker(conn: Any, a: Any, b: Any, positive: Sequence[str]) -> None:
+#: Memory the proof child may add to what it starts with (RLIMIT_AS), in bytes.
+CHILD_MEMORY = 1 << 30
+#: In-process proofs (no child processes, as under Pyodide) only run on expressions this small.
+INLINE_TERMS = 60
+INLINE_BITS = 256
+#: The last proof child's process id (for tests that check it is gone).
+last_child: int | None = None
+
+
+def _confirm_worker(a: Any, b: Any, positive: Sequence[str]) -> bool | None:
+    """The proof itself: True when sympy simplifies ``a − b`` to 0, None when it cannot."""
     try:
         d = a - b
         subs = {s: sympy.Symbol(s.name, positive=True) if s.name in positive
@@ -243,16 +255,181 @@ def _confirm_worker(conn: Any, a: Any, b: Any, positive: Sequence[str]) -> None:
         d = d.xreplace(subs)
         d = d.xreplace({f: sympy.Rational(str(f)) for f in d.atoms(sympy.Float)})
         r = sympy.simplify(d)
-        ok: bool | None = True if r == 0 else d.equals(0)
-        conn.send(ok)
+        return True if r == 0 else (d.equals(0) or None)
+    except Exception:  # noqa: BLE001 - MemoryError, RecursionError, sympy's own: "unknown"
+        return None
+
+
+def _small_enough(a: Any, b: Any) -> bool:
+    """A size proof for proving in-process (no killable child): few terms, short numbers,
+    small integer powers, so sympy's simplify cannot run long.
+
+    >>> x = sympy.Symbol("x")
+    >>> _small_enough(sympy.log(x**2), 2*sympy.log(x)), _small_enough((x + 1)**60, x)
+    (True, False)
+    """
+    terms = 0
+    for e in (a, b):
+        for t in sympy.preorder_traversal(e):
+            terms += 1
+            if terms > INLINE_TERMS:
+                return False
+            if isinstance(t, sympy.Rational) and (
+                    int(t.p).bit_length() + int(t.q).bit_length() > INLINE_BITS):
+                return False
+            if isinstance(t, sympy.Pow) and t.exp.is_Number and abs(t.exp) > 8:
+                return False
+    return True
+
+
+def _proof_process() -> str:
+    """How to run a proof here: ``"fork"`` (a child that dies with us), ``"spawn"``
+    (multiprocessing, not inside a daemonic Pool worker) or ``"inline"`` (no processes:
+    Pyodide/JupyterLite, or ``multiprocessing`` missing)."""
+    if sys.platform == "emscripten":
+        return "inline"
+    if hasattr(os, "fork") and sys.platform.startswith("linux"):
+        return "fork"
+    try:
+        import multiprocessing
+    except ImportError:
+        return "inline"
+    if multiprocessing.current_process().daemon:  # daemonic processes may not have children
+        return "inline"
+    return "spawn"
+
+
+def _child_limits(parent: int, cpu_seconds: float) -> None:
+    """In the child: die with the parent, cap memory and CPU time (best effort per OS)."""
+    import ctypes
+    import resource
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: killed when the parent dies
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(3)
+    try:
+        with open("/proc/self/statm") as fh:
+            now = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        now = 0
+    for kind, value in ((resource.RLIMIT_AS, now + CHILD_MEMORY),
+                        (resource.RLIMIT_CPU, int(cpu_seconds) + 1)):
+        try:
+            resource.setrlimit(kind, (value, value))
+        except (ValueError, OSError):
+            pass
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time used so far by process ``pid`` (Linux /proc; None when unknown)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _run_forked(work: Any, args: tuple, timeout: float) -> tuple[str, Any]:
+    """Run ``work(*args)`` in a forked child that dies with us; ("done", result) or
+    ("timeout", None). The budget is the child's CPU time: a child starved by a busy
+    machine gets up to 4× the wall-clock time before it is stopped."""
+    import pickle
+    import select
+    import signal
+
+    global last_child
+    parent = os.getpid()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 0
+        try:
+            os.close(read_end)
+            _child_limits(parent, timeout * 4)
+            data = pickle.dumps(work(*args))
+            os.write(write_end, data)
+        except BaseException:  # noqa: BLE001 - the parent only needs "no result"
+            code = 1
+        finally:
+            os._exit(code)
+    last_child = pid
+    os.close(write_end)
+    chunks: list[bytes] = []
+    start = time.monotonic()
+    try:
+        while True:
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                used = _cpu_seconds(pid)
+                waited = time.monotonic() - start
+                if used is None or waited >= 4 * timeout or used >= 0.8 * timeout:
+                    return "timeout", None
+                left = min(timeout - used, 4 * timeout - waited)
+            ready, _, _ = select.select([read_end], [], [], max(left, 0.01))
+            if ready:
+                chunk = os.read(read_end, 1 << 16)
+                if not chunk:  # the child finished (or died): whatever it wrote is all
+                    break
+                chunks.append(chunk)
+        try:
+            return "done", pickle.loads(b"".join(chunks)) if chunks else None
+        except Exception:  # noqa: BLE001 - a truncated result: nothing proved
+            return "done", None
+    finally:
+        os.close(read_end)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+
+
+def _spawn_worker(conn: Any, a: Any, b: Any, positive: Sequence[str]) -> None:
+    try:
+        conn.send(_confirm_worker(a, b, positive))
     except BaseException:  # noqa: BLE001 - the parent only needs "not confirmed"
         conn.send(None)
     finally:
         conn.close()
 
 
+def _run_spawned(a: Any, b: Any, positive: tuple, timeout: float) -> tuple[str, Any]:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_spawn_worker, args=(send, a, b, positive), daemon=True)
+    try:
+        proc.start()
+        send.close()
+        if recv.poll(timeout):
+            try:
+                return "done", recv.recv()
+            except (EOFError, OSError):
+                return "done", None
+        return "timeout", None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1.0)
+        recv.close()
+
+
 def confirm(a: Any, b: Any, positive: Sequence[str] = (), timeout: float = 2.0) -> str:
-    """Try to prove ``a == b`` with sympy in a child process killed after ``timeout`` s.
+    """Try to prove ``a == b`` with sympy, under a limit that is enforced.
+
+    The proof runs in a child process that dies with its parent (``PR_SET_PDEATHSIG`` on
+    Linux), may use at most ``CHILD_MEMORY`` more bytes and is killed after ``timeout``
+    seconds of its own CPU time (so a busy machine does not turn proofs into timeouts).
+    It also works inside ``multiprocessing.Pool`` workers (a plain fork is allowed there).
+    Where no child process can be made (Pyodide/JupyterLite, or no ``multiprocessing``),
+    only expressions that pass a size proof are tried in-process; others are "unknown".
 
     Returns ``"equal"``, ``"unknown"`` (sympy could not decide) or ``"timeout"``.
 
@@ -262,25 +439,21 @@ def confirm(a: Any, b: Any, positive: Sequence[str] = (), timeout: float = 2.0) 
     """
     if a == b:
         return "equal"
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_confirm_worker, args=(send, a, b, tuple(positive)), daemon=True)
+    how = _proof_process()
+    positive = tuple(positive)
     try:
-        proc.start()
-        send.close()
-        if recv.poll(timeout):
-            try:
-                ok = recv.recv()
-            except (EOFError, OSError):
-                ok = None
-            return "equal" if ok is True else "unknown"
+        if how == "fork":
+            status, ok = _run_forked(_confirm_worker, (a, b, positive), timeout)
+        elif how == "spawn":
+            status, ok = _run_spawned(a, b, positive, timeout)
+        else:
+            status, ok = "done", (_confirm_worker(a, b, positive) if _small_enough(a, b)
+                                  else None)
+    except OSError:  # no processes left (ulimit -u), no pipes: decide without a child
+        status, ok = "done", _confirm_worker(a, b, positive) if _small_enough(a, b) else None
+    if status == "timeout":
         return "timeout"
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(1.0)
-        recv.close()
+    return "equal" if ok is True else "unknown"
 
 
 # ----------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import html
 import math
+import re
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -47,6 +48,11 @@ MAX_SIZE = 20_000   # terms in one exact expression (counted as a tree)
 MAX_DEPTH = 32      # nesting depth of one exact expression: sympy's own simplification of
                     # nested transcendental numbers costs about 2x per level
 TIME_BUDGET = 5.0   # seconds for all exact forms of one run
+MAX_BITS = 40_000   # bits in the exact numbers of one form (about 12,000 digits): checked
+                    # BEFORE sympy multiplies or raises numbers, so x**10000000 is refused
+                    # at once instead of computing a 10^7-digit integer
+_SHOW_DIGITS = 60   # longer exact integers print as 1.234…·10^5000 (and never hit Python's
+                    # 4300-digit limit on int → str)
 
 _CACHE_ATTR = "_adv_exact_cache"
 
@@ -164,6 +170,42 @@ class _Meter:
         return expr
 
 
+def _bits(e: sp.Basic) -> int:
+    """Total size in bits of the exact numbers in ``e``: an upper bound on what sympy's
+    automatic arithmetic can make of them without an explicit power.
+
+    >>> _bits(sp.Rational(3, 4) * sp.sqrt(sp.Integer(2) ** 100 + 1))
+    110
+    """
+    if isinstance(e, sp.Rational):
+        return int(e.p).bit_length() + int(e.q).bit_length()
+    return sum(int(r.p).bit_length() + int(r.q).bit_length() for r in e.atoms(sp.Rational))
+
+
+def _size_proof(op: str, args: Sequence[sp.Basic], what: str) -> None:
+    """Refuse, before sympy starts, an operation whose exact numbers would be too long.
+
+    Sums, products and quotients of numbers of b₁ and b₂ bits have at most b₁ + b₂ bits;
+    a power aᵖ/ᵠ has at most |p/q|·bits(a) (plus the exponent's own). Other primitives keep
+    their argument unevaluated (log(3), exp(2)), so the sum bound holds for them too.
+
+    >>> _size_proof("pow", [sp.Rational(10000001, 10000000), sp.Integer(10 ** 7)], "f")
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.symbolic.exact_forms.ExactTooLarge: the exact value of f would have about ...
+    """
+    bits = [_bits(a) for a in args]
+    total = sum(bits)
+    if op == "pow" and isinstance(args[1], sp.Rational):
+        total = int(min(abs(args[1]) + 1, 10 ** 12) * max(bits[0], 1)) + bits[1]
+    if total > MAX_BITS:
+        raise ExactTooLarge(
+            f"the exact value of {what} would have about {int(total * 0.30103):,} digits "
+            f"(limit {int(MAX_BITS * 0.30103):,}): exact forms are for small teaching numbers. "
+            "Check this graph numerically (central differences), or choose inputs and "
+            "exponents that keep the numbers short.")
+
+
 def _tidy(e: sp.Expr, meter: _Meter) -> sp.Expr:
     """Multiply out sums (cheaply): (1 + √2/(4√log 3))·log 3 → √2·√log 3/4 + log 3."""
     if meter.measure(e)[0] > 400:
@@ -217,6 +259,7 @@ class Exact:
                 continue
             dummies, value, parts = _rule(node.op)
             args = [self.values[a] for a in node.args]
+            _size_proof(node.op, args, f"node {node.name!r}")
             to_val = dict(zip(dummies, args, strict=True))
             self.values.append(self.meter.check(value.xreplace(to_val), f"node {node.name!r}"))
             to_sym = {d: (self.symbols[g.nodes[a].name] if g.nodes[a].op != "const"
@@ -239,8 +282,15 @@ class Exact:
         for i in range(out - 1, -1, -1):
             if not g.needs_grad[i]:
                 continue
-            terms = [adj[g.edges[e].dst] * self.partials[e] for e in g.out_edges[i]
-                     if adj[g.edges[e].dst] is not None]
+            terms = []
+            for e in g.out_edges[i]:
+                a = adj[g.edges[e].dst]
+                if a is not None:
+                    _size_proof("mul", (a, self.partials[e]),
+                                f"the adjoint of {g.nodes[i].name!r}")
+                    terms.append(a * self.partials[e])
+            if len(terms) > 1:
+                _size_proof("add", terms, f"the adjoint of {g.nodes[i].name!r}")
             if terms:
                 adj[i] = self.meter.check(_tidy(sp.Add(*terms), self.meter),
                                           f"the adjoint of {g.nodes[i].name!r}")
@@ -322,12 +372,38 @@ def exact(run: Run) -> Exact:
     cached = getattr(run, _CACHE_ATTR, None)
     if cached is not None and cached.graph is run.graph:
         return cached
-    ex = Exact(run)
+    key = _failure_key(run)
+    failed = _FAILED.get(key)
+    if failed is not None:  # a failure is cached like a success: no retry per rebuild
+        raise type(failed)(*failed.args)
+    try:
+        ex = Exact(run)
+    except (ExactTooLarge, RecursionError, MemoryError) as exc:
+        if len(_FAILED) >= 256:
+            _FAILED.pop(next(iter(_FAILED)))
+        _FAILED[key] = (exc if isinstance(exc, ExactTooLarge) else
+                        ExactTooLarge(f"exact forms of this graph are too deep for sympy "
+                                      f"({type(exc).__name__}); check it numerically"))
+        if isinstance(exc, ExactTooLarge):
+            raise
+        raise _FAILED[key] from None
     try:
         setattr(run, _CACHE_ATTR, ex)
     except AttributeError:  # pragma: no cover - a run type with __slots__
         pass
     return ex
+
+
+#: Graphs (and inputs) whose exact forms failed: the same failure, without redoing the work.
+_FAILED: dict[tuple, ExactTooLarge] = {}
+
+
+def _failure_key(run: Run) -> tuple:
+    g = run.graph
+    limits = (MAX_NODES, MAX_SIZE, MAX_DEPTH, MAX_BITS, TIME_BUDGET)  # a failure under
+    # other limits (a test's, a lecturer's) says nothing about these
+    return (limits, tuple(g.ops), tuple(g.args), tuple(map(repr, g.consts)), tuple(g.names),
+            tuple((k, repr(v)) for k, v in run.inputs.items()))
 
 
 def exact_tangents(run: Run, wrt: str) -> list[sp.Expr | None]:
@@ -370,6 +446,14 @@ def _gather_roots(expr: sp.Mul) -> tuple | None:
 class _LatexPrinter(LatexPrinter):
     """sympy's LaTeX, with square roots gathered as in the unicode form."""
 
+    def _print_Integer(self, expr: Any) -> str:
+        long = _long_number(int(expr.p), 1)
+        return _latex_sci(long) if long else str(int(expr.p))
+
+    def _print_Rational(self, expr: Any) -> str:
+        long = _long_number(int(expr.p), int(expr.q))
+        return _latex_sci(long) if long else super()._print_Rational(expr)
+
     def _print_Mul(self, expr: sp.Mul) -> str:
         parts = _gather_roots(expr)
         if parts is None:
@@ -397,8 +481,10 @@ def _power_of_ten(p: int, q: int) -> str | None:
 
     >>> _power_of_ten(15 * 10 ** 299, 1), _power_of_ten(1, 10 ** 300), _power_of_ten(0, 1)
     ('1.5*10³⁰⁰', '10⁻³⁰⁰', None)
+    >>> _power_of_ten(-10 ** 400, 1)
+    '-10⁴⁰⁰'
     """
-    if p == 0 or 10 ** -15 < abs(p) / q < 10 ** 15:
+    if p == 0 or q < abs(p) * 10 ** 15 and abs(p) < q * 10 ** 15:  # exact: no overflow
         return None
     k = 0
     while q % 10 == 0:
@@ -422,6 +508,48 @@ def _power_of_ten(p: int, q: int) -> str | None:
     sign = "-" if p < 0 else ""
     head = "" if mantissa == "1" else mantissa + "*"
     return f"{sign}{head}10{str(k).translate(_SUPERSCRIPT)}"
+
+
+def _short_number(p: int, q: int) -> str | None:
+    """A huge or tiny p/q as a power of ten (``10³⁰⁰``) or, when long, ``1.234·10^5000``."""
+    small = max(p.bit_length(), q.bit_length()) < 14_000  # str() works below 4300 digits
+    return (_power_of_ten(p, q) if small else None) or _long_number(p, q)
+
+
+def _latex_sci(text: str) -> str:
+    return re.sub(r"·10\^(\d+)", r" \\cdot 10^{\1}", text).replace("≈", "\\approx ")
+
+
+def _long_number(p: int, q: int) -> str | None:
+    """``1.234…·10^5000`` for a number with more than ``_SHOW_DIGITS`` digits, else None.
+
+    Python refuses to turn an int of over 4300 digits into text; the mantissa comes from
+    the leading bits instead, so any size prints in constant time.
+
+    >>> _long_number(3 ** 20000, 1), _long_number(1, 7 ** 100), _long_number(12, 1)
+    ('2.6613·10^9542', '≈3.09169e-85', None)
+    >>> _long_number(-(10 ** 5000 + 1), 10 ** 5000)
+    '≈-1'
+    """
+    if max(p.bit_length(), q.bit_length()) * 0.30103 < _SHOW_DIGITS:
+        return None
+
+    def sci(n: int) -> str:
+        shift = max(n.bit_length() - 64, 0)
+        lg = math.log10(n >> shift) + shift * math.log10(2)
+        k = int(lg)
+        return f"{10 ** (lg - k):.4f}·10^{k}"
+
+    sign = "-" if p < 0 else ""
+    if q == 1:
+        return sign + sci(abs(p))
+    try:  # int / int is correctly rounded for any size: show the fraction's value
+        v = abs(p) / q
+    except OverflowError:
+        v = 0.0
+    if v != 0.0 and math.isfinite(v):
+        return f"≈{sign}{v:.6g}"
+    return f"{sign}({sci(abs(p)) if abs(p) >= 10 ** 4 else abs(p)}/{sci(q)})"
 
 
 class _UnicodePrinter(StrPrinter):
@@ -471,10 +599,10 @@ class _UnicodePrinter(StrPrinter):
         return f"({self._print(e)})" if e.is_Add else self._print(e)
 
     def _print_Integer(self, expr: Any) -> str:
-        return _power_of_ten(int(expr.p), 1) or super()._print_Integer(expr)
+        return _short_number(int(expr.p), 1) or super()._print_Integer(expr)
 
     def _print_Rational(self, expr: Any) -> str:
-        return _power_of_ten(int(expr.p), int(expr.q)) or super()._print_Rational(expr)
+        return _short_number(int(expr.p), int(expr.q)) or super()._print_Rational(expr)
 
     def _print_Pi(self, expr: Any) -> str:
         return "π"

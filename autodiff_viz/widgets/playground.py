@@ -73,6 +73,38 @@ def parse_at(text: str) -> dict[str, float]:
     return out
 
 
+def _printable(text: str) -> str:
+    """Text the browser can be sent: a lone surrogate becomes U+FFFD (JSON over the comm
+    would fail on it, and the message would be lost).
+
+    >>> _printable("x\\ud800y")
+    'x�y'
+    """
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text) \
+        if not text.isascii() else text
+
+
+def _excerpt(line: str, col: int, width: int = 80) -> tuple[str, int]:
+    """At most ``width`` characters of a long line around column ``col`` (and the new col).
+
+    >>> _excerpt("x" * 1000 + "+", 1001)
+    ('…xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx+', 81)
+    """
+    if len(line) <= width:
+        return line, col
+    start = max(0, min(col - 1 - width // 2, len(line) - width))
+    head = "…" if start else ""
+    text = head + line[start:start + width] + ("…" if start + width < len(line) else "")
+    return text, col - start + len(head)
+
+
+def _unexpected(exc: BaseException, what: str) -> str:
+    """A message for a failure nobody planned for: what failed and what to do, no class name."""
+    detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    return (f"could not {what}" + (f": {detail}" if detail else "") + ". Try a smaller or "
+            "simpler expression; if it keeps happening, restart the kernel and report it.")
+
+
 class Playground(w.VBox):
     """A text box for an expression or program, a box for the inputs, and a Stepper below.
 
@@ -151,6 +183,10 @@ class Playground(w.VBox):
             self._show_error(str(exc), source, getattr(exc, "line", None),
                              getattr(exc, "col", None))
             return False
+        except Exception as exc:  # noqa: BLE001 - nothing a student types may escape the box
+            self._show_error(_unexpected(exc, "read this text"))
+            return False
+        old = self.stepper
         try:
             values = parse_at(self._at.value)
             unknown = [n for n in values if n not in graph.inputs]
@@ -159,12 +195,14 @@ class Playground(w.VBox):
                                  f"inputs are {', '.join(graph.inputs) or '(none)'}")
             missing = [n for n in graph.inputs if n not in values]
             values.update({n: 1.0 for n in missing})
-            old = self.stepper
             if old is not None:
                 self._mode, self._labels = old.mode, old.labels
             stepper = Stepper(graph, values, mode=self._mode, labels=self._labels)
         except (ValueError, DomainError, InputError, RenderError) as exc:
             self._show_error(str(exc))
+            return False
+        except Exception as exc:  # noqa: BLE001 - e.g. Graphviz killed, out of memory
+            self._show_error(_unexpected(exc, "draw this graph"))
             return False
         if old is not None:
             old.close()
@@ -176,12 +214,13 @@ class Playground(w.VBox):
 
     def _show_error(self, message: str, source: str = "", line: int | None = None,
                     col: int | None = None) -> None:
-        body = html.escape(message)
+        body = html.escape(_printable(message[:2000]))
         if line is not None and col is not None and source:
             lines = source.splitlines() or [source]
             if 1 <= line <= len(lines):
+                text, col = _excerpt(lines[line - 1], col)
                 caret = " " * max(col - 1, 0) + "^"
-                body += ("\n<pre>" + html.escape(lines[line - 1]) + "\n" + caret + "</pre>")
+                body += ("\n<pre>" + html.escape(_printable(text)) + "\n" + caret + "</pre>")
         kept = " The previous graph is still shown." if self.stepper is not None else ""
         self._message.value = f"<b>⚠</b> {body}{html.escape(kept)}"
 

@@ -26,7 +26,7 @@ from typing import Any
 import traitlets
 
 from ..core import Graph, evaluate
-from ..core.passes import DomainError, InputError
+from ..core.passes import InputError
 from ..render.draw import frames
 from ..render.errors import RenderError
 from ..render.explain import Explanation
@@ -189,7 +189,7 @@ class Stepper(GraphView):
                              f"{', '.join(self.graph.inputs)}")
         try:
             run = evaluate(self.graph, {**self.run.inputs, **values})
-        except (DomainError, InputError, ValueError, OverflowError) as exc:
+        except Exception as exc:  # noqa: BLE001 - DomainError, InputError, anything: shown
             self.message = f"⚠ {exc} The figure still shows the previous values."
             self.send({"kind": "inputs", "values": dict(self.values)})
             return False
@@ -298,10 +298,14 @@ class Stepper(GraphView):
             for name, v in msg["values"].items():
                 try:
                     values[str(name)] = float(v)
+                except OverflowError:
+                    self.message = (f"⚠ {str(v)[:20]}… is too large for floating point (the "
+                                    f"largest is about 1.8·10^308) for {str(name)[:40]}.")
+                    return
                 except (TypeError, ValueError):
-                    self.message = f"⚠ {v!r} is not a number for {name}."
+                    self.message = f"⚠ {str(v)[:40]!r} is not a number for {str(name)[:40]}."
                     return
             try:
                 self.set_inputs(**values)
-            except ValueError as exc:
-                self.message = f"⚠ {exc}"
+            except Exception as exc:  # noqa: BLE001 - an input box never raises into the kernel
+                self.message = f"⚠ {exc} The figure still shows the previous values."

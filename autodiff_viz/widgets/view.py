@@ -78,10 +78,22 @@ class GraphView(anywidget.AnyWidget):
     def _on_message(self, _widget: Any, msg: Any, _buffers: Any) -> None:
         if not isinstance(msg, dict):
             return
-        if msg.get("kind") == "hello":
-            self.send({"kind": "hello"})
-        else:
-            self._received(msg)
+        try:
+            if msg.get("kind") == "hello":
+                self.send({"kind": "hello"})
+            else:
+                self._received(msg)
+        except Exception as exc:  # noqa: BLE001 - a message handler must never raise into
+            # the kernel log where nobody sees it: say it in the widget, keep what is shown
+            self.message = f"⚠ {str(exc)[:300]} The figure still shows the previous state."
+
+    @traitlets.validate("message")
+    def _sendable(self, proposal):
+        """A lone surrogate (from pasted text) cannot be sent to the browser: replace it."""
+        text = proposal["value"]
+        if text.isascii():
+            return text
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
     def _received(self, msg: dict[str, Any]) -> None:
         """A message from the view other than hello (subclasses handle theirs)."""
