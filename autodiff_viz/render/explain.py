@@ -388,25 +388,28 @@ def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step, lang: str) -> 
     if step.phase == "sum":
         lhs, tlhs = adjoint(wrt), adjoint_tex(wrt)
         cs = step.contributions
-        n = len(cs)
+        n = getattr(view, "count", len(cs))  # every path, also those not listed
         one = "_1" if n == 1 else ""
-        title = t("sum_title" + one, lang, head=head, n=n, i=step.index + 1,
+        title = t("sum_title" + one, lang, head=head, n=f"{n:,}", i=step.index + 1,
                   count=len(steps), step=f"{lhs} = {_d(out, wrt)}")
         if not cs:
             why = t("no_path", lang, wrt=wrt, out=out)
             return Explanation(title, f"{lhs} = 0{why}", _math(f"{tlhs} = 0") + why)
-        nums = " + ".join(fmt(c.value) for c in cs)
-        tnums = " + ".join(_tex_num(c.value) for c in cs)
+        rest = getattr(view, "truncated", 0)
+        shown = [*cs[:3], None, cs[-1]] if rest else cs  # the unlisted paths: one last term
+        nums = " + ".join("…" if c is None else fmt(c.value) for c in shown)
+        tnums = " + ".join(r"\ldots" if c is None else _tex_num(c.value) for c in shown)
         a = step.adjoint
-        words = t("path_sum" + one, lang, n=n)
-        text = f"{lhs} = {words} = {nums} = {fmt(a)}"
-        tex = _math(tlhs) + f" = {words} = " + _math(f"{tnums} = {_tex_num(a)}")
+        words = t("path_sum" + one, lang, n=f"{n:,}")
+        why = t("paths_rest", lang, listed=len(cs) - 1, rest=f"{rest:,}") if rest else ""
+        text = f"{lhs} = {words} = {nums} = {fmt(a)}{why}"
+        tex = _math(tlhs) + f" = {words} = " + _math(f"{tnums} = {_tex_num(a)}") + why
         return Explanation(title, text, tex)
     j = step.path if step.path is not None else 0
-    n = sum(1 for s in steps if s.phase == "path")
+    n = getattr(view, "count", sum(1 for s in steps if s.phase == "path"))
     edges = [g.edges[e] for e in step.edges]
     route = " → ".join([edges[0].parent, *(e.child for e in edges)]) if edges else wrt
-    title = t("path_title", lang, head=head, j=j + 1, n=n, i=step.index + 1,
+    title = t("path_title", lang, head=head, j=j + 1, n=f"{n:,}", i=step.index + 1,
               count=len(steps), route=route)
     terms = "·".join(_d(e.child, e.parent) for e in edges)
     tterms = " ".join(_tex_d(e.child, e.parent) for e in edges)

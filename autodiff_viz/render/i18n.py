@@ -59,6 +59,14 @@ TEXT: dict[str, dict[str, str]] = {
     "path_sum": {"en": "sum over the {n} paths", "ko": "경로 {n}개의 합"},
     "path_sum_1": {"en": "sum over the 1 path", "ko": "경로 1개의 합"},
     "path": {"en": "path", "ko": "경로"},
+    "paths_rest": {"en": " (only the first {listed} paths are listed: paths multiply at every "
+                         "node used twice, so their number grows exponentially with depth; the "
+                         "other {rest} are summed by the linear pass, which is how reverse mode "
+                         "gets the same total without listing any path)",
+                   "ko": " (처음 {listed}개 경로만 하나씩 보입니다. 두 번 쓰이는 노드마다 "
+                         "경로가 곱절로 늘어나 경로 수는 깊이에 따라 지수적으로 커집니다. "
+                         "나머지 {rest}개는 선형 시간의 패스가 한꺼번에 더합니다. 역방향 "
+                         "모드는 경로를 하나도 나열하지 않고 같은 합을 얻습니다)"},
     # --- node text ---------------------------------------------------------------------
     "input": {"en": "input", "ko": "입력"},
     "output": {"en": "output", "ko": "출력"},

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core.passes import Run, count_paths, paths_refusal
+from ..core.passes import Run, paths_refusal
 from . import engine, i18n
 from .dot import (
     CONST_STYLE,
@@ -223,24 +223,12 @@ def _title(run: Run, text: str | None, lang: str = "en") -> str:
     return i18n.t("page_title", lang, head=head, at=at) if at else head
 
 
-def _too_many_paths(run: Run, wrt: str, max_paths: int) -> str:
-    """Why a paths view is not listed: the count, and the sum the passes get in linear time."""
-    g = run.graph
-    total = run.grad[wrt]
-    shown = number(total, 6) if not getattr(total, "ndim", 0) else "an array"
-    return (f"{wrt} has {count_paths(g, wrt):,} paths to {g.output.name}: too many to list one "
-            f"by one (the view lists up to {max_paths}). Paths multiply at every node used "
-            f"twice, so their number grows exponentially with depth; their sum, "
-            f"∂{g.output.name}/∂{wrt} = {shown}, is what reverse mode (or forward mode) gets "
-            "in one linear sweep by summing at each node instead")
-
-
 def view_data(run: Run, *, labels: Iterable[str] | None = None,
               modes: Iterable[str] = ("reverse", "forward", "paths"),
               mode: str = "reverse", wrt: str | None = None, initial_labels: str = "numeric",
               digits: int = 4, title: str | None = None, font: int = 14, rankdir: str = "LR",
               layout: bool | None = None, layout_run: Run | None = None,
-              max_nodes: int = MAX_NODES, max_paths: int = MAX_PATHS,
+              max_nodes: int = MAX_NODES,
               explanations: dict[tuple, list[Any]] | None = None,
               lang: str = "en") -> dict[str, Any]:
     """Everything the browser view needs to step through ``run`` with no kernel.
@@ -259,7 +247,6 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
             (WASM); None: native when ``dot`` is installed.
         layout_run: a run of the same graph whose layout to keep (after an input change).
         max_nodes: larger graphs are refused.
-        max_paths: paths views with more paths than this are not listed path by path.
         explanations: a cache ``{(mode, wrt): [Explanation, ...]}`` to fill and reuse.
         lang: ``"en"`` or ``"ko"``: titles, explanations, legend, node words and controls.
     """
@@ -322,9 +309,6 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
         for m, x in keys:
             if m == "paths" and paths_refusal(run):
                 missing[view_key(m, x, lab)] = paths_refusal(run)
-                continue
-            if m == "paths" and count_paths(g, x) > max_paths:
-                missing[view_key(m, x, lab)] = _too_many_paths(run, x, max_paths)
                 continue
             if (m, x) not in explained:
                 explained[(m, x)] = _explanations(run, m, x, small, lang)

@@ -249,7 +249,10 @@ def paths_exponential():
 
     prog = "a1 = x*x\n" + "\n".join(f"a{k} = a{k - 1}*a{k - 1}" for k in range(2, 14))
     data = view_data(adv.graph(prog).evaluate(x=1.0))
-    msg = data["missing"]["paths|x|numeric"]
+    assert "paths|x|numeric" not in data["missing"]
+    view = data["views"]["paths|x|numeric"]
+    assert view["n"] == 65                       # 64 paths listed, then the sum over all 8,192
+    msg = data["strings"][int(view["text"].split(",")[-1])]
     assert "8,192 paths" in msg and "exponentially" in msg and "= 8192" in msg, msg
     return _clear(msg)
 

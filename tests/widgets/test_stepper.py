@@ -19,7 +19,7 @@ import traitlets
 import autodiff_viz as adv
 from autodiff_viz.core import InputError, ParseError
 from autodiff_viz.render import engine
-from autodiff_viz.render.view import ints, table, view_key
+from autodiff_viz.render.view import MAX_PATHS, ints, table, view_key
 from autodiff_viz.widgets import Stepper
 from autodiff_viz.widgets import stepper as stepper_module
 from autodiff_viz.widgets import view as view_module
@@ -219,16 +219,24 @@ def test_other_sources_and_clear_errors(seed_run):
         Stepper("log(x", x=3)
 
 
-def test_a_mode_that_cannot_be_shown_says_why_and_keeps_the_figure():
-    # x feeds every line twice: 2**19 paths from x, too many to list one by one
+def test_paths_mode_lists_the_first_paths_then_sums_all_of_them_by_the_linear_pass():
+    # x feeds every line twice: P(v_k) = 2·P(v_k-1) + 1 paths, so 2**20 - 1 from x to v19
     prog = "\n".join(["v0 = x*1"] + [f"v{k} = v{k-1}*x + v{k-1}" for k in range(1, 20)])
+    count = 2**20 - 1
     s = Stepper(prog, x=0.5)
-    s.step = 3
-    shown_before = on_show(s)
     s.mode = "paths"
-    assert "paths" in s.message and "too many" in s.message and "exponential" not in s.title
-    assert s.mode == "reverse"
-    assert s.step == 3 and on_show(s) == shown_before
+    assert s.message == "" and s.mode == "paths"
+    assert s.n_steps == MAX_PATHS + 1                  # the listed paths, then the sum
+    s.step = s.n_steps - 1
+    assert f"{count:,} paths" in s.title
+    words = s.data["strings"][ints(s.data["views"][view_key("paths", "x", "numeric")]["text"])[-1]]
+    assert "exponentially" in words and f"{count - MAX_PATHS:,}" in words
+    total = s.view.steps[-1].adjoint
+    assert total == pytest.approx(s.run.grad["x"], rel=1e-12)     # the sum over ALL paths
+    h = 1e-6   # an independent oracle: central differences of the function itself
+    f = adv.graph(prog)
+    slope = (f.evaluate(x=0.5 + h).value - f.evaluate(x=0.5 - h).value) / (2 * h)
+    assert total == pytest.approx(slope, rel=1e-6)
     s.mode = "forward"                          # forward mode is linear: fine
     assert s.message == "" and s.n_steps == 2 + 2 * 19  # x, v0, then a product and a sum per line
     s.close()
