@@ -34,7 +34,7 @@ from .graph import Graph, GraphError, gc_paused
 from .primitives import FUNCTIONS, PRIMITIVES, suggest
 
 __all__ = ["ParseError", "TracingError", "from_text", "from_function", "Traced", "Builder",
-           "apply", "MAX_TEXT"]
+           "apply", "MAX_TEXT", "name_problem"]
 
 MAX_TEXT = 5_000_000  # characters of program text (a 100,000-line program is ~2.5 MB)
 _CONSTANTS = {"pi": math.pi, "π": math.pi}
@@ -262,6 +262,27 @@ def _root_sign(text: str) -> str:
     return "".join(out) + text[k:]
 
 
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a variable or node in graph text; None when it can.
+
+    The one rule for names: graph text and typed answers (:mod:`autodiff_viz.symbolic.parse`)
+    both use it, so any name a graph accepts can be typed in an answer.
+
+    >>> [name_problem(n) for n in ("a_1", "σ", "x2")]
+    [None, None, None]
+    >>> name_problem("_secret"), name_problem("log")
+    ("names may not start with '_' ('_secret')", "'log' is a function or constant name; pick another name for the variable")
+    """
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+        return (f"{name!r} is not a valid name: use letters, digits and _, starting with a "
+                "letter")
+    if name in FUNCTIONS or name in _CONSTANTS:
+        return f"{name!r} is a function or constant name; pick another name for the variable"
+    if name.startswith("_"):
+        return f"names may not start with '_' ({name!r})"
+    return None
+
+
 def _looks_like_program(text: str) -> bool:
     return "\n" in text.strip() or ";" in text or re.search(r"(?<![=<>!])=(?!=)", text) is not None
 
@@ -417,11 +438,9 @@ class _Reader:
             raise ParseError(str(exc)) from None
 
     def _check_name(self, node: ast.AST, name: str) -> None:
-        if name in FUNCTIONS or name in _CONSTANTS:
-            raise self._err(node, f"{name!r} is a function or constant name; pick another "
-                            "name for the variable")
-        if name.startswith("_"):
-            raise self._err(node, f"names may not start with '_' ({name!r})")
+        problem = name_problem(name)
+        if problem is not None:
+            raise self._err(node, problem)
 
     def expr(self, root: ast.AST, b: Builder, env: dict[str, int],
              used_as_input: dict[str, int], name: str | None) -> int:
