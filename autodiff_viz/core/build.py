@@ -270,8 +270,10 @@ def name_problem(name: str) -> str | None:
 
     >>> [name_problem(n) for n in ("a_1", "σ", "x2")]
     [None, None, None]
-    >>> name_problem("_secret"), name_problem("log")
-    ("names may not start with '_' ('_secret')", "'log' is a function or constant name; pick another name for the variable")
+    >>> name_problem("_secret")
+    "names may not start with '_' ('_secret')"
+    >>> name_problem("log")
+    "'log' is a function or constant name; pick another name for the variable"
     """
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         return (f"{name!r} is not a valid name: use letters, digits and _, starting with a "

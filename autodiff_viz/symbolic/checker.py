@@ -19,8 +19,8 @@ True
 (False, 'precedence')
 >>> check("0.8915", "1/(3*sqrt(2*log(3))) + 2/3", variables=()).correct
 True
->>> check("1.46", "1.469188").message
-'Not correct: 1.46 is not the exact value rounded to 3 significant figures: you cut the digits off (truncated); round the last digit up (a digit of 5 or more after it rounds up).'
+>>> check("1.46", "1.469188").mistake
+'rounding'
 >>> check("x", "abs(x)", variables=("x",)).correct
 False
 >>> print(check("__import__('os')", "x").message)
@@ -477,7 +477,10 @@ def _component(parsed: Parsed, k: int) -> Parsed:
     mine = template.free_symbols if template is not None else set()
     literals = tuple((sym, text) for sym, text in parsed.literals if sym in mine)
     single = template is not None and (template in mine or (-template) in mine)
-    return Parsed(parsed.text, parsed.source, g, tuple(t for _, t in literals), (), (),
+    text = parsed.text
+    if single:
+        text = ("-" if template not in mine else "") + literals[0][1].strip()
+    return Parsed(text, parsed.source, g, tuple(t for _, t in literals), (), (),
                   bool(single), template, literals)
 
 
@@ -550,16 +553,17 @@ def _too_few(parsed: Parsed, opts: _Options, base: dict) -> Feedback:
 
 def _rounding(parsed: Parsed, got: float, want: float, room: float) -> Mistake | None:
     """A decimal that misses the exact value by a rounding slip (truncated or mis-rounded)."""
-    if not parsed.decimals or not math.isfinite(room) or abs(got - want) > 3 * room:
+    # within one unit of the last digit(s): a rounding slip, not a wrong method
+    if not parsed.decimals or not math.isfinite(room) or abs(got - want) >= 2 * room:
         return None
     if parsed.single_decimal:
-        typed = parsed.decimals[0].strip()
+        typed = parsed.text.strip()
         n, e10 = sig_figs(typed)
         unit = 10.0 ** e10
         cut = math.trunc(want / unit) * unit
         how = ("you cut the digits off (truncated)" if abs(cut - got) < unit / 1000
                else "the last digit is off")
-        direction = "up" if want > got else "down"
+        direction = "up" if abs(want) > abs(got) else "down"
         return Mistake("rounding", f"{typed} is not the exact value rounded to {n} "
                        f"significant figures: {how}; round the last digit {direction} (a "
                        "digit of 5 or more after it rounds up)", got)
@@ -623,12 +627,12 @@ def _check_number(parsed: Parsed, expected: Any, opts: _Options, base: dict) -> 
         if _weak(parsed, opts.min_sig_figs):
             return _too_few(parsed, opts, base)
         if parsed.single_decimal:
-            msg = (f"Correct: {parsed.decimals[0].strip()} is the exact value {_fmt(want)}… "
-                   f"rounded to the {sig_figs(parsed.decimals[0])[0]} significant figures "
-                   "you gave.")
+            n = sig_figs(parsed.decimals[0])[0]
+            msg = (f"Correct: {parsed.text.strip()} is the exact value {want:.10g}… "
+                   f"rounded to the {n} significant figures you gave.")
         else:
             msg = (f"Correct to the precision of your decimals: your answer is {_fmt(got)} "
-                   f"± {room:.2g}, and the exact value is {_fmt(want)}….")
+                   f"± {room:.2g}, and the exact value is {want:.8g}….")
         return Feedback(True, msg, "verified", **base)
     hits = _precedence(parsed, lambda alt: _number_match(alt, want, same))
     hits = hits or [m for m in opts.mistakes if _number_match(m.value, got, same)]
@@ -835,7 +839,7 @@ def _check_function(parsed: Parsed, expected: Any, opts: _Options, base: dict) -
     if not hits:
         hits = [m for m in _generic_mistakes(parsed, expected) if agrees(m.value)]
     if not hits and parsed.decimals and all(
-            g is not None and abs(g - w) <= 3 * r for g, (_, w), r in rows):
+            g is not None and abs(g - w) < 2 * r for g, (_, w), r in rows):
         hits = [_EARLY_ROUNDING]
     if undefined and not hits:
         where = ", ".join(f"{k} = {_fmt(v)}" for k, v in undefined[0].items())
