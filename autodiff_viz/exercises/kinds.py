@@ -146,11 +146,14 @@ def _exact(run: Run) -> Any:
 
 def _number(expr: Any, check: float) -> Any:
     """The exact form, cross-checked against the engine's float (a loud error if they differ)."""
-    if not math.isfinite(check) or not expr.is_finite or expr.is_real is False:
+    try:
+        v = float(expr)  # a non-real or infinite form raises or gives inf/nan here
+    except (TypeError, ValueError, OverflowError):
+        v = math.nan
+    if not math.isfinite(check) or not math.isfinite(v):
         raise ValueError(f"the right answer at this point is not a finite number (the engine "
                          f"gives {check!r}, e.g. the slope of √ at 0), so it cannot be "
                          "asked: choose another point with at=...")
-    v = float(expr)
     if not math.isclose(v, check, rel_tol=1e-9, abs_tol=1e-12):
         raise RuntimeError(f"exact form {expr} = {v!r} disagrees with the engine's {check!r}")
     return expr
@@ -390,11 +393,12 @@ def local_derivative(graph_or_text: Any = None, child: str | None = None,
             cands.append((f"other-argument:{g.edges[e].parent}", f"that is ∂{cnode.name}/∂"
                           f"{g.edges[e].parent}, the derivative with respect to the other "
                           "argument", other))
+    times = "twice" if len(parallel) == 2 else f"{len(parallel)} times"
     if len(parallel) > 1 and edge is None:
-        for e in parallel:
-            cands.append(("one-edge", f"that is the partial along one edge only; {pname} "
-                          f"feeds {cnode.name} {len(parallel)} times, and the total local "
-                          "derivative adds the partials of all its edges", one[e]))
+        for k, f in enumerate(dict.fromkeys(one.values())):
+            cands.append((f"one-edge:{k}", f"that is the partial along one edge only; "
+                          f"{pname} feeds {cnode.name} {times}, and the total local "
+                          "derivative adds the partials of all its edges", f))
     elif len(parallel) > 1:
         cands.append(("all-edges", f"that is the total over all {len(parallel)} edges "
                       f"{pname} → {cnode.name}; this question asks for the partial along one "
@@ -421,7 +425,7 @@ def local_derivative(graph_or_text: Any = None, child: str | None = None,
     lines = [f"Write the local derivative {what} for the node {g.describe(cnode)}, as a "
              f"formula in {', '.join(names)}."]
     if len(parallel) > 1:
-        uses = f"{cnode.name} = {g.formula(cnode)} uses {pname} {len(parallel)} times"
+        uses = f"{cnode.name} = {g.formula(cnode)} uses {pname} {times}"
         if edge is None:
             lines.append(f"{uses} ({len(parallel)} edges {pname} → {cnode.name}): give the "
                          f"total local derivative, the change of {cnode.name} per change of "

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from ..core.passes import DomainError, Run
 from ..core.primitives import PRIMITIVES
@@ -91,14 +92,35 @@ def _formula(run: Run, e: int) -> str:
     edge = run.graph.edges[e]
     label = f"∂{edge.child}/∂{edge.parent}"
     try:
-        from ..symbolic.exact_forms import exact, unicode_of
-
-        f = exact(run).partial_formula(e)
-        if f is not None and str(f) != _g(run.partials[e]):
-            return f"{label} = {unicode_of(f)} ≈ {_g(run.partials[e])}"
+        f = _formula_text(run, e)
+        if f is not None and f != _g(run.partials[e]):
+            return f"{label} = {f} ≈ {_g(run.partials[e])}"
     except Exception:  # noqa: BLE001 - the number alone is still a fine label
         pass
     return f"{label} = {_g(run.partials[e])}"
+
+
+def _formula_text(run: Run, e: int) -> str:
+    """The local partial on edge ``e`` in node names, as text (from the primitive's rule
+    alone, cached: proposing many variants stays cheap)."""
+    g = run.graph
+    node = g.nodes[g.edges[e].dst]
+    pos = g.in_edges[node.index].index(e)
+    args = tuple(("name", g.nodes[a].name) if g.nodes[a].op != "const"
+                 else ("const", g.nodes[a].const) for a in node.args)
+    return _rule_text(node.op, pos, args)
+
+
+@cache
+def _rule_text(op: str, pos: int, args: tuple) -> str:
+    import sympy
+
+    from ..symbolic.exact_forms import _rule, exact_number, unicode_of
+
+    dummies, _, parts = _rule(op)
+    to_sym = {d: sympy.Symbol(v, real=True) if kind == "name" else exact_number(v)
+              for d, (kind, v) in zip(dummies, args, strict=True)}
+    return unicode_of(parts[pos].xreplace(to_sym))
 
 
 def derivative_candidates(run: Run, source: str) -> list[Candidate]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from ..core.passes import Run
@@ -38,14 +39,19 @@ def _graph_numbers(run: Run) -> list[float]:
     return out
 
 
-def number_example(run: Run) -> str:
-    """A neutral exact number, within 1 % of none of the graph's numbers."""
+@cache
+def _number_value(text: str) -> float:
     from ..symbolic.checker import numeric
     from ..symbolic.parse import parse
 
+    return numeric(parse(text, ()).expr)
+
+
+def number_example(run: Run) -> str:
+    """A neutral exact number, within 1 % of none of the graph's numbers."""
     taken = _graph_numbers(run)
     for text in _NUMBERS:
-        v = numeric(parse(text, ()).expr)
+        v = _number_value(text)
         if all(abs(v - t) > 0.01 * max(abs(v), abs(t)) for t in taken):
             return text
     return _NUMBERS[-1]  # pragma: no cover - four distinct values cannot all collide
