@@ -71,13 +71,18 @@ def _choose(source: Any, at: Mapping[str, float] | None, seed: Any, salt: str,
     return pick(seed, salt, make, score)
 
 
-def _sane(run: Run, right: float) -> bool:
+def _sane(run: Run, right: float, exact_value: Callable[[], Any] | None = None) -> bool:
     """Well-behaved numbers, and no answer within 1e-6 of a whole number unless it is one
-    (a student typing the whole number would be told off for rounding)."""
+    (a student typing the whole number would be told off for rounding). Floats cannot tell
+    -tanh(23)² from -1, so near a whole number the exact form decides."""
     big = max(abs(v) for v in run.values if v is not None)
-    near_whole = 0 < abs(right - round(right)) < 1e-6
-    return (math.isfinite(right) and 1e-3 <= abs(right) <= 1e3 and big <= 1e4
-            and not near_whole)
+    if not (math.isfinite(right) and 1e-3 <= abs(right) <= 1e3 and big <= 1e4):
+        return False
+    whole = round(right)
+    if abs(right - whole) >= 1e-6 or exact_value is None:
+        return True
+    off = abs(sympy.N(exact_value(), 40) - whole)
+    return bool(off < 1e-30 * max(1, abs(whole)))
 
 
 def _derivative_notes(run: Run, node: str) -> list[str] | None:
@@ -111,7 +116,7 @@ def _derivative_score(source_node: Callable[[Run], str]) -> Callable[[Run], floa
     def score(run: Run) -> float | None:
         node = source_node(run)
         right = run.adjoints[run.graph.index(node)]
-        if right is None or not _sane(run, right):
+        if right is None or not _sane(run, right, lambda: _exact(run).adjoint(node)):
             return None
         notes = _derivative_notes(run, node) or []
         return len(set(notes) - unavoidable(run, notes, lambda r: _derivative_notes(r, node)))
@@ -286,7 +291,8 @@ def value(graph_or_text: Any = None, node: str | None = None,
 
     def score(run: Run) -> float | None:
         v = run.values[run.graph.index(which(run))]
-        if not _sane(run, v if v != 0 else 1.0):
+        exact_v = (lambda: _exact(run).value(which(run))) if v != 0 else None
+        if not _sane(run, v if v != 0 else 1.0, exact_v):
             return None
         notes = separate(v, value_candidates(run, which(run)))[1]
 
