@@ -46,7 +46,7 @@ def test_every_kind_displays_as_a_box_with_input_check_and_maths_feedback(g, kin
 
 def test_a_wrong_answer_keeps_the_text_and_names_the_mistake(g):
     ex = KINDS["gradient"](g)
-    ex.widget
+    assert ex.widget is not None
     box = ex._box
     box.text.value = "0.6667"
     assert box.text.value == "0.6667"
@@ -57,7 +57,7 @@ def test_a_wrong_answer_keeps_the_text_and_names_the_mistake(g):
 
 def test_an_error_while_checking_keeps_the_text(g, monkeypatch):
     ex = KINDS["value"](g)
-    ex.widget
+    assert ex.widget is not None
 
     def boom(answer):
         raise RuntimeError("disk on fire")
@@ -72,7 +72,7 @@ def test_an_error_while_checking_keeps_the_text(g, monkeypatch):
 @pytest.mark.parametrize("kind", KINDS)
 def test_rerunning_the_cell_restores_the_last_answer(g, kind):
     first = KINDS[kind](g)
-    first.widget
+    assert first.widget is not None
     first._box.text.value = "12345"                  # wrong, but typed
     again = KINDS[kind](g)                           # the cell runs again: a new object
     assert again.widget is not first.widget
