@@ -86,10 +86,14 @@ def _sane(run: Run, right: float, exact_value: Callable[[], Any] | None = None) 
 
 
 def _derivative_notes(run: Run, node: str) -> list[str] | None:
-    right = run.adjoints[run.graph.index(node)]
-    if right is None:
-        return None
-    return separate(right, derivative_candidates(run, node))[1]
+    """The collisions of ∂f/∂node's mistakes at this run (cached on the run: choosing a
+    variant and then building its exercise ask for the same notes)."""
+    cache = run.__dict__.setdefault("_adv_notes", {})
+    if node not in cache:
+        right = run.adjoints[run.graph.index(node)]
+        cache[node] = (None if right is None
+                       else separate(right, derivative_candidates(run, node))[1])
+    return cache[node]
 
 
 def _nearby(run: Run) -> Run | None:
@@ -151,10 +155,17 @@ def _exact(run: Run) -> Any:
 
 def _number(expr: Any, check: float) -> Any:
     """The exact form, cross-checked against the engine's float (a loud error if they differ)."""
+    from ..symbolic.checker import Undefined, numeric
+
     try:
-        v = float(expr)  # a non-real or infinite form raises or gives inf/nan here
-    except (TypeError, ValueError, OverflowError):
+        v = numeric(expr)   # a float walk of the tree: fast
+    except (Undefined, TypeError):
         v = math.nan
+    if not (math.isfinite(v) and math.isclose(v, check, rel_tol=1e-9, abs_tol=1e-12)):
+        try:
+            v = float(expr)  # sympy's own evaluation (slow, exact where floats cancel)
+        except (TypeError, ValueError, OverflowError):
+            v = math.nan
     if not math.isfinite(check) or not math.isfinite(v):
         raise ValueError(f"the right answer at this point is not a finite number (the engine "
                          f"gives {check!r}, e.g. the slope of √ at 0), so it cannot be "
