@@ -623,7 +623,7 @@ class _Builder:
                 raise self.err(node, f"write the number {text} without _")
             self.decimals.append(text)
             if self.literal_symbols:
-                symbol = sympy.Dummy(f"d{len(self.decimals)}")
+                symbol = sympy.Dummy(f"_dec{len(self.decimals)}")  # no typed name starts with _
                 self.literals.append((symbol, text))
                 return symbol
             return sympy.Float(text, max(15, len(text)))

@@ -239,3 +239,9 @@ def test_any_graph_name_can_be_typed(text, parent, answer):
 def test_sigma_is_a_name_alone_and_sigmoid_when_called():
     p = parse("σ(x) + σ", ("x", "σ"))
     assert p.expr == 1 / (1 + sympy.exp(-sympy.Symbol("x"))) + sympy.Symbol("σ")
+
+
+def test_decimals_never_collide_with_a_variable_of_the_same_name():
+    # the tolerance machinery gives each typed decimal a symbol of its own
+    assert check("0.50*d1 + 1.00*d2", "d1/2 + d2", variables=("d1", "d2")).correct
+    assert not check("0.52*d1", "d1/2", variables=("d1",)).correct
