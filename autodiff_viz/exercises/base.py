@@ -138,8 +138,9 @@ class Exercise:
         """Neutral example syntax of the right kind (never this graph's answers)."""
         from .prompts import formula_example, number_example
 
-        if self.run is None:
-            return "1/3 + sqrt(2)" if not self.formula else "3*t**3 - 5/t"
+        if self.run is None:  # a hand-made exercise: no graph whose answers to avoid
+            v = self.variables[0] if self.variables else "t"
+            return f"3*{v}**3 - 5/{v}" if self.formula else "1/3 + sqrt(2)"
         if self.formula:
             return formula_example(self.run, self.variables)
         one = number_example(self.run)

@@ -159,12 +159,25 @@ class JupyterServer:
                                "[data-status='idle']", timeout=timeout_ms, state="attached")
 
 
-def run_all_cells(page) -> None:
-    dialog = page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
-    with contextlib.suppress(Exception):   # JupyterLab may still ask which kernel to start
-        dialog.click(timeout=2_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+_STARTED = """() => [...document.querySelectorAll('.jp-InputArea-prompt')]
+                   .some(p => /\\[(\\*|\\d+)\\]/.test(p.innerText))"""
+
+
+def run_all_cells(page, attempts: int = 3, started_ms: int = 20_000) -> None:
+    """Run All, again if no cell started: on a loaded machine the page can show the notebook
+    before its kernel is connected, and a Run All then runs nothing (prompts stay blank)."""
+    for k in range(attempts):
+        dialog = page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
+        with contextlib.suppress(Exception):   # JupyterLab may still ask which kernel to start
+            dialog.click(timeout=2_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.wait_for_function(_STARTED, timeout=started_ms)
+            return
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: nothing ran yet
+            if k == attempts - 1:
+                raise
 
 
 def wait_all_run(page, timeout_ms: int = 120_000) -> None:
