@@ -34,7 +34,8 @@ from .graph import Graph, GraphError, gc_paused
 from .primitives import FUNCTIONS, PRIMITIVES, suggest
 
 __all__ = ["ParseError", "TracingError", "from_text", "from_function", "Traced", "Builder",
-           "apply", "MAX_TEXT", "MAX_LINE", "MAX_NAME", "MAX_DIGITS", "MAX_TOKENS"]
+           "apply", "MAX_TEXT", "MAX_LINE", "MAX_NAME", "MAX_DIGITS", "MAX_TOKENS",
+           "name_problem"]
 
 # Budgets, checked before any parsing in this order (length, line length, operator count;
 # then, while reading, nesting, names and node count), so that a 5,000,000-character text is
@@ -356,6 +357,32 @@ def _long_line(line: str, number: int) -> None:
                      "into a program with one assignment per line", number, 1)
 
 
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a variable or node in graph text; None when it can.
+
+    The one rule for names: graph text and typed answers (:mod:`autodiff_viz.symbolic.parse`)
+    both use it, so any name a graph accepts can be typed in an answer.
+
+    >>> [name_problem(n) for n in ("a_1", "σ", "x2")]
+    [None, None, None]
+    >>> name_problem("_secret")
+    "names may not start with '_' ('_secret')"
+    >>> name_problem("log")
+    "'log' is a function or constant name; pick another name for the variable"
+    """
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+        return (f"{name!r} is not a valid name: use letters, digits and _, starting with a "
+                "letter")
+    if name in FUNCTIONS or name in _CONSTANTS:
+        return f"{name!r} is a function or constant name; pick another name for the variable"
+    if name.startswith("_"):
+        return f"names may not start with '_' ({name[:40]!r})"
+    if len(name) > MAX_NAME:
+        return (f"the name {name[:20]}… has {len(name)} characters; the limit is {MAX_NAME}: "
+                "use a shorter name")
+    return None
+
+
 def _looks_like_program(text: str) -> bool:
     return "\n" in text.strip() or ";" in text or re.search(r"(?<![=<>!])=(?!=)", text) is not None
 
@@ -573,14 +600,9 @@ class _Reader:
             raise ParseError(str(exc)) from None
 
     def _check_name(self, node: ast.AST, name: str) -> None:
-        if name in FUNCTIONS or name in _CONSTANTS:
-            raise self._err(node, f"{name!r} is a function or constant name; pick another "
-                            "name for the variable")
-        if name.startswith("_"):
-            raise self._err(node, f"names may not start with '_' ({name[:40]!r})")
-        if len(name) > MAX_NAME:
-            raise self._err(node, f"the name {name[:20]}… has {len(name)} characters; the "
-                            f"limit is {MAX_NAME}: use a shorter name")
+        problem = name_problem(name)
+        if problem is not None:
+            raise self._err(node, problem)
 
     def expr(self, root: ast.AST, b: Builder, env: dict[str, int],
              used_as_input: dict[str, int], name: str | None) -> int:

@@ -15,12 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from .base import Exercise
+from .identity import NoStudentId, student_id
 from .kinds import SEED_PROGRAM, adjoint, as_graph, gradient, local_derivative, value
 from .mistakes import Candidate, derivative_candidates, separate, value_candidates
 
 __all__ = ["Exercise", "gradient", "adjoint", "value", "local_derivative", "fill_in", "FillIn",
            "SEED_PROGRAM", "as_graph", "Candidate", "derivative_candidates",
-           "value_candidates", "separate"]
+           "value_candidates", "separate", "student_id", "NoStudentId"]
 
 
 def __getattr__(name: str) -> Any:

@@ -31,9 +31,11 @@ from ..render.fmt import d, number
 from ..render.scene import BLANK, EdgeView, NodeView, Scene, Texts
 from ..symbolic.checker import Feedback
 from ..symbolic.exact_forms import exact
+from . import memory
 from .base import Exercise
 from .kinds import _names, as_graph
 from .mistakes import derivative_candidates, partial_candidates, separate, value_candidates
+from .prompts import number_example
 from .variants import default_point, random_point, stable_rng
 
 __all__ = ["fill_in", "FillIn", "Blank", "BLANK_SETS"]
@@ -143,6 +145,14 @@ class FillIn:
         self.mode = blanks if isinstance(blanks, str) else "custom"
         self.blanks: list[Blank] = self._make_blanks(blanks)
         self._w: _Widgets | None = None
+        for b in self.blanks:  # a re-run cell gets back what was typed in this kernel
+            typed = memory.recall(self._key(b))
+            if typed:
+                self._answer(b, typed)
+
+    def _key(self, b: Blank) -> str:
+        listing = "; ".join(self.graph.describe(n) for n in self.graph.nodes)
+        return f"fill\x00{listing}\x00{self.run.inputs}\x00{self.mode}\x00{b.key}"
 
     # which blanks ----------------------------------------------------------------------------
     def _all_keys(self) -> list[tuple[str, str, int]]:
@@ -231,6 +241,7 @@ class FillIn:
 
     def _answer(self, b: Blank, text: Any) -> Feedback:
         b.answer = text if isinstance(text, str) else repr(text)
+        memory.remember(self._key(b), b.answer)
         b.feedback = b.exercise.check(text) if b.answer.strip() else None
         return b.feedback if b.feedback is not None else Feedback(
             False, "No answer yet.", "invalid", answer="")
@@ -357,9 +368,9 @@ class FillIn:
                 f"{self.graph.output.name}/∂node of every node",
                 "forward": "the value of every node", "all": "every value, local derivative "
                 "and adjoint"}.get(self.mode, "the numbered blanks")
-        return (f"Fill in {what}, at {at}. Type numbers: exact ones such as 1/(2*sqrt(2)) "
-                f"or log(3) (no variable names: put in the values), or decimals with at least "
-                f"{self.min_sig_figs} significant figures.")
+        return (f"Fill in {what}, at {at}. Type numbers: exact ones such as "
+                f"{number_example(self.run)} (no variable names: put in the values), or "
+                f"decimals with at least {self.min_sig_figs} significant figures.")
 
     @property
     def widget(self) -> Any:

@@ -23,7 +23,7 @@ from typing import Any
 
 import sympy
 
-from ..core.build import from_text
+from ..core.build import from_text, name_problem
 from ..core.graph import Graph
 from ..core.passes import Run, evaluate
 from ..core.primitives import PRIMITIVES
@@ -31,14 +31,13 @@ from ..symbolic.checker import Mistake
 from ..symbolic.sources import as_graph as _as_graph
 from .base import Exercise
 from .mistakes import Candidate, derivative_candidates, separate, value_candidates
-from .variants import default_point, family_member, pick, random_point
+from .prompts import formula_example, how_to_answer, kink_note
+from .variants import default_point, family_member, pick, random_point, stable_rng
 
 __all__ = ["value", "local_derivative", "adjoint", "gradient", "SEED_PROGRAM", "as_graph",
            "unavoidable"]
 
 SEED_PROGRAM = "a = log(x)\nb = a*y\nc = sqrt(b)\nf = c + b"
-_HOW = ("Give an exact expression such as 2/3 + log(3), or a decimal with at least 3 "
-        "significant figures.")
 
 
 def as_graph(source: Any) -> Graph:
@@ -72,16 +71,29 @@ def _choose(source: Any, at: Mapping[str, float] | None, seed: Any, salt: str,
     return pick(seed, salt, make, score)
 
 
-def _sane(run: Run, right: float) -> bool:
+def _sane(run: Run, right: float, exact_value: Callable[[], Any] | None = None) -> bool:
+    """Well-behaved numbers, and no answer within 1e-6 of a whole number unless it is one
+    (a student typing the whole number would be told off for rounding). Floats cannot tell
+    -tanh(23)² from -1, so near a whole number the exact form decides."""
     big = max(abs(v) for v in run.values if v is not None)
-    return math.isfinite(right) and 1e-3 <= abs(right) <= 1e3 and big <= 1e4
+    if not (math.isfinite(right) and 1e-3 <= abs(right) <= 1e3 and big <= 1e4):
+        return False
+    whole = round(right)
+    if abs(right - whole) >= 1e-6 or exact_value is None:
+        return True
+    off = abs(sympy.N(exact_value(), 40) - whole)
+    return bool(off < 1e-30 * max(1, abs(whole)))
 
 
 def _derivative_notes(run: Run, node: str) -> list[str] | None:
-    right = run.adjoints[run.graph.index(node)]
-    if right is None:
-        return None
-    return separate(right, derivative_candidates(run, node))[1]
+    """The collisions of ∂f/∂node's mistakes at this run (cached on the run: choosing a
+    variant and then building its exercise ask for the same notes)."""
+    cache = run.__dict__.setdefault("_adv_notes", {})
+    if node not in cache:
+        right = run.adjoints[run.graph.index(node)]
+        cache[node] = (None if right is None
+                       else separate(right, derivative_candidates(run, node))[1])
+    return cache[node]
 
 
 def _nearby(run: Run) -> Run | None:
@@ -108,7 +120,7 @@ def _derivative_score(source_node: Callable[[Run], str]) -> Callable[[Run], floa
     def score(run: Run) -> float | None:
         node = source_node(run)
         right = run.adjoints[run.graph.index(node)]
-        if right is None or not _sane(run, right):
+        if right is None or not _sane(run, right, lambda: _exact(run).adjoint(node)):
             return None
         notes = _derivative_notes(run, node) or []
         return len(set(notes) - unavoidable(run, notes, lambda r: _derivative_notes(r, node)))
@@ -117,10 +129,8 @@ def _derivative_score(source_node: Callable[[Run], str]) -> Callable[[Run], floa
 
 def _names(g: Graph) -> tuple[str, ...]:
     """Node names a number-valued answer may mention (only to be told to put in values)."""
-    import re
-
-    return tuple(n.name for n in g.nodes if n.op != "const"
-                 and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", n.name) and n.name not in ("e", "E"))
+    return tuple(n.name for n in g.nodes if n.op != "const" and name_problem(n.name) is None
+                 and n.name not in ("e", "E"))
 
 
 def _listing(g: Graph) -> str:
@@ -131,6 +141,12 @@ def _point(at: Mapping[str, float]) -> str:
     return ", ".join(f"{k} = {v:g}" for k, v in at.items())
 
 
+def _tail(run: Run, min_sig_figs: int, exact_only: bool = False, extra: str = "") -> str:
+    """The end of a number question: a kink note (if any) and how to answer."""
+    parts = [kink_note(run), extra + how_to_answer(run, min_sig_figs, exact_only)]
+    return "\n".join(p for p in parts if p)
+
+
 def _exact(run: Run) -> Any:
     from ..symbolic.exact_forms import exact
 
@@ -139,11 +155,21 @@ def _exact(run: Run) -> Any:
 
 def _number(expr: Any, check: float) -> Any:
     """The exact form, cross-checked against the engine's float (a loud error if they differ)."""
-    if not math.isfinite(check) or not expr.is_finite or expr.is_real is False:
+    from ..symbolic.checker import Undefined, numeric
+
+    try:
+        v = numeric(expr)   # a float walk of the tree: fast
+    except (Undefined, TypeError):
+        v = math.nan
+    if not (math.isfinite(v) and math.isclose(v, check, rel_tol=1e-9, abs_tol=1e-12)):
+        try:
+            v = float(expr)  # sympy's own evaluation (slow, exact where floats cancel)
+        except (TypeError, ValueError, OverflowError):
+            v = math.nan
+    if not math.isfinite(check) or not math.isfinite(v):
         raise ValueError(f"the right answer at this point is not a finite number (the engine "
                          f"gives {check!r}, e.g. the slope of √ at 0), so it cannot be "
                          "asked: choose another point with at=...")
-    v = float(expr)
     if not math.isclose(v, check, rel_tol=1e-9, abs_tol=1e-12):
         raise RuntimeError(f"exact form {expr} = {v!r} disagrees with the engine's {check!r}")
     return expr
@@ -184,7 +210,7 @@ def gradient(graph_or_text: Any = None, wrt: str | Sequence[str] | None = "x",
     fixed = unavoidable(run, notes, lambda r: _derivative_notes(r, wrt))
     out = g.output.name
     prompt = (f"Compute ∂{out}/∂{wrt} at {_point(run.inputs)} for the graph\n{_listing(g)}\n"
-              f"{_HOW}")
+              f"{_tail(run, min_sig_figs)}")
     return Exercise("gradient", prompt, expected, variables=_names(g),
                     mistakes=mistakes, collisions=notes, graph=g,
                     run=run, at=run.inputs, seed=seed, symbolic=symbolic,
@@ -221,8 +247,9 @@ def _full_gradient(source: Any, wrt: Sequence[str] | None, at: Mapping[str, floa
                   unavoidable(run, ns, lambda r, n=n: _derivative_notes(r, n))}
     out = g.output.name
     vec = ", ".join(f"∂{out}/∂{n}" for n in comps)
+    commas = f"Give {len(comps)} values separated by commas. "
     prompt = (f"Compute the gradient ({vec}) at {_point(run.inputs)} for the graph\n"
-              f"{_listing(g)}\nGive {len(comps)} values separated by commas. {_HOW}")
+              f"{_listing(g)}\n{_tail(run, min_sig_figs, extra=commas)}")
     return Exercise("full_gradient", prompt, expected, variables=_names(g),
                     mistakes=mistakes, collisions=notes,
                     graph=g, run=run, at=run.inputs, seed=seed, symbolic=symbolic,
@@ -257,10 +284,9 @@ def adjoint(graph_or_text: Any = None, node: str | None = None,
     mistakes, notes = _mistakes(right, derivative_candidates(run, name))
     fixed = unavoidable(run, notes, lambda r: _derivative_notes(r, name))
     out = g.output.name
-    how = ("Give an exact expression (no decimals), such as 1 + 1/(2*sqrt(2*log(3)))."
-           if exact else _HOW)
-    prompt = (f"Compute the adjoint of {name}, ∂{out}/∂{name}, at {_point(run.inputs)} for "
-              f"the graph\n{_listing(g)}\n{how}")
+    prompt = (f"Compute the adjoint of {name}, {name}\u0304 = ∂{out}/∂{name}, at "
+              f"{_point(run.inputs)} for the graph\n{_listing(g)}\n"
+              f"{_tail(run, min_sig_figs, exact)}")
     return Exercise("adjoint", prompt, expected, variables=_names(g),
                     mistakes=mistakes, collisions=notes, graph=g,
                     run=run, at=run.inputs, seed=seed, exact_only=exact, symbolic=symbolic,
@@ -276,7 +302,8 @@ def value(graph_or_text: Any = None, node: str | None = None,
 
     def score(run: Run) -> float | None:
         v = run.values[run.graph.index(which(run))]
-        if not _sane(run, v if v != 0 else 1.0):
+        exact_v = (lambda: _exact(run).value(which(run))) if v != 0 else None
+        if not _sane(run, v if v != 0 else 1.0, exact_v):
             return None
         notes = separate(v, value_candidates(run, which(run)))[1]
 
@@ -292,28 +319,45 @@ def value(graph_or_text: Any = None, node: str | None = None,
     expected = _number(_exact(run).value(name), right)
     mistakes, notes = _mistakes(right, value_candidates(run, name))
     prompt = (f"Compute the value of {name} at {_point(run.inputs)} for the graph\n"
-              f"{_listing(g)}\n{_HOW}")
+              f"{_listing(g)}\n{_tail(run, min_sig_figs)}")
     return Exercise("value", prompt, expected, variables=_names(g),
                     mistakes=mistakes, collisions=notes, graph=g,
                     run=run, at=run.inputs, seed=seed, symbolic=symbolic,
                     min_sig_figs=min_sig_figs, what=name)
 
 
+def _local_run(g: Graph, seed: Any) -> Run:
+    """The graph at the default point, or (outside its domain) at the first seeded point
+    inside it: the point only centres the sampling box and separates the mistakes."""
+    try:
+        return evaluate(g, default_point(g.inputs))
+    except (ValueError, ArithmeticError):
+        pass
+    for k in range(60):
+        try:
+            return evaluate(g, random_point(stable_rng(seed, f"local-point#{k}"), g.inputs))
+        except (ValueError, ArithmeticError):
+            continue
+    raise ValueError("no point of the default grid is inside this graph's domain")
+
+
 def local_derivative(graph_or_text: Any = None, child: str | None = None,
-                     parent: str | None = None, *, seed: Any = None,
+                     parent: str | None = None, *, edge: int | None = None, seed: Any = None,
                      symbolic: bool = False) -> Exercise:
     """The local partial ∂child/∂parent as a formula in node names, e.g. 1/(2*sqrt(b)).
 
     Without ``child``, a seed picks one of the graph's non-trivial edges (default: the first
     edge into a unary node, ∂c/∂b in the worked example); with a seed and no graph, the
     function is drawn per student too.
+
+    When the parent feeds the child more than once (``f = a*a``), the question says which
+    derivative it asks for: by default the node's total local derivative (2a, both edges
+    together); ``edge=0`` or ``edge=1`` asks for the partial along that one edge only (a).
     """
     if graph_or_text is None and seed is not None:
-        from .variants import stable_rng
-
         graph_or_text = family_member(stable_rng(seed, "local-graph"))[0]
     g = as_graph(graph_or_text)
-    run = evaluate(g, default_point(g.inputs))
+    run = _local_run(g, seed)
     ex = _exact(run)
     edges = [e for e in g.edges if ex.partial_formula(e.index) is not None
              and ex.partial_formula(e.index).free_symbols]
@@ -326,41 +370,59 @@ def local_derivative(graph_or_text: Any = None, child: str | None = None,
     elif not edges:
         raise ValueError("this graph has no local derivative that depends on a node value")
     if child is None and seed is not None:
-        from .variants import stable_rng
-
-        edge = stable_rng(seed, "local").choice(edges)
+        chosen = stable_rng(seed, "local").choice(edges)
     elif child is None:
         unary = [e for e in edges if PRIMITIVES[g.nodes[e.dst].op].arity == 1]
         inner = [e for e in unary if g.nodes[e.src].op != "input"]
-        edge = (inner or unary or edges)[0]
+        chosen = (inner or unary or edges)[0]
     else:
-        edge = edges[0]
-    expected = ex.partial_formula(edge.index)
-    cnode = g.nodes[edge.dst]
+        chosen = edges[0]
+    cnode = g.nodes[chosen.dst]
+    pname = chosen.parent
+    parallel = [e for e in g.in_edges[cnode.index] if g.edges[e].src == chosen.src]
+    one = {e: ex.partial_formula(e) for e in parallel}
+    total = sympy.Add(*one.values())
+    if edge is not None:
+        if not 0 <= edge < len(parallel):
+            raise ValueError(f"edge must be 0..{len(parallel) - 1}: {pname} feeds "
+                             f"{cnode.name} {len(parallel)} time(s)")
+        expected = one[parallel[edge]]
+    else:
+        expected = total
     row = PRIMITIVES[cnode.op]
     names = tuple(dict.fromkeys(g.nodes[a].name for a in cnode.args
                                 if g.nodes[a].op != "const"))
     syms = [sympy.Symbol(g.nodes[a].name, real=True) if g.nodes[a].op != "const"
             else ex.values[a] for a in cnode.args]
+    node_value = row.sympy(sympy, *syms)
     domain = {}
     for a in cnode.args:
-        v = run.values[a]
-        if g.nodes[a].op == "const":
-            continue
-        domain[g.nodes[a].name] = ((v / 2, v * 1.5) if v > 0 else (v * 1.5, v / 2) if v < 0
-                                   else (-1.0, 1.0))
+        if g.nodes[a].op != "const":
+            v = run.values[a]
+            domain[g.nodes[a].name] = (v - 2 * abs(v) - 1.0, v + 2 * abs(v) + 1.0)
+    what = f"∂{cnode.name}/∂{pname}"
     cands: list[tuple[str, str, Any]] = [
         ("value-not-derivative", f"that is the node's value {cnode.name} = "
-         f"{g.formula(cnode)}, not its derivative", row.sympy(sympy, *syms))]
+         f"{g.formula(cnode)}, not its derivative", node_value)]
     for e in g.in_edges[cnode.index]:
         other = ex.partial_formula(e)
-        if e != edge.index and other is not None and g.edges[e].parent != edge.parent:
+        if e not in parallel and other is not None and g.edges[e].parent != pname:
             cands.append((f"other-argument:{g.edges[e].parent}", f"that is ∂{cnode.name}/∂"
                           f"{g.edges[e].parent}, the derivative with respect to the other "
                           "argument", other))
+    times = "twice" if len(parallel) == 2 else f"{len(parallel)} times"
+    if len(parallel) > 1 and edge is None:
+        for k, f in enumerate(dict.fromkeys(one.values())):
+            cands.append((f"one-edge:{k}", f"that is the partial along one edge only; "
+                          f"{pname} feeds {cnode.name} {times}, and the total local "
+                          "derivative adds the partials of all its edges", f))
+    elif len(parallel) > 1:
+        cands.append(("all-edges", f"that is the total over all {len(parallel)} edges "
+                      f"{pname} → {cnode.name}; this question asks for the partial along one "
+                      "edge only, holding the other uses fixed", total))
     if cnode.op == "sqrt":
-        cands.append(("sqrt-half", f"you forgot the ½: the derivative of √{edge.parent} is "
-                      f"1/(2√{edge.parent})", 2 * expected))
+        cands.append(("sqrt-half", f"you forgot the ½ in the derivative of √{pname}",
+                      2 * expected))
     if expected.free_symbols:
         cands.append(("reciprocal", "you turned the derivative upside down (its reciprocal)",
                       1 / expected))
@@ -377,9 +439,27 @@ def local_derivative(graph_or_text: Any = None, child: str | None = None,
     kept, notes = separate(right, floats)
     by_name = {c[0]: c[2] for c in cands}
     mistakes = [Mistake(m.name, m.message, by_name[m.name.split("|")[0]]) for m in kept]
-    prompt = (f"Write the local derivative ∂{cnode.name}/∂{edge.parent} for the node "
-              f"{g.describe(cnode)}, in terms of {', '.join(names)}.\nType a formula such as "
-              "1/(2*sqrt(b)).")
-    return Exercise("local_derivative", prompt, expected, variables=names, domain=domain,
-                    mistakes=mistakes, collisions=notes, graph=g, run=run, at=run.inputs,
-                    seed=seed, symbolic=symbolic, what=f"∂{cnode.name}/∂{edge.parent}")
+    lines = [f"Write the local derivative {what} for the node {g.describe(cnode)}, as a "
+             f"formula in {', '.join(names)}."]
+    if len(parallel) > 1:
+        uses = f"{cnode.name} = {g.formula(cnode)} uses {pname} {times}"
+        if edge is None:
+            lines.append(f"{uses} ({len(parallel)} edges {pname} → {cnode.name}): give the "
+                         f"total local derivative, the change of {cnode.name} per change of "
+                         f"{pname} through all its uses at once.")
+        else:
+            ordinal = ("first", "second", "third")[edge] if edge < 3 else f"#{edge + 1}"
+            lines.append(f"{uses}: give the partial along the {ordinal} edge {pname} → "
+                         f"{cnode.name} only (the {ordinal} argument), holding the other "
+                         "uses fixed.")
+    from ..symbolic.checker import kinks
+
+    if kinks(node_value):
+        lines.append(f"{g.formula(cnode)} has a kink: the formula must hold on both sides of "
+                     "it (piecewise functions you may use: step(t), sign(t), abs(t), "
+                     "relu(t)).")
+    lines.append(f"Type a formula such as {formula_example(run, names)}.")
+    return Exercise("local_derivative", "\n".join(lines), expected, variables=names,
+                    domain=domain, mistakes=mistakes, collisions=notes, graph=g, run=run,
+                    at=run.inputs, seed=seed, symbolic=symbolic, what=what, formula=True,
+                    defined_on=(node_value,))

@@ -87,18 +87,10 @@ def _through(run: Run, source: str, partials: Sequence[float]) -> float:
     return t[g.output_index]
 
 
-def _formula(run: Run, e: int) -> str:
-    edge = run.graph.edges[e]
-    label = f"∂{edge.child}/∂{edge.parent}"
-    try:
-        from ..symbolic.exact_forms import exact, unicode_of
-
-        f = exact(run).partial_formula(e)
-        if f is not None and str(f) != _g(run.partials[e]):
-            return f"{label} = {unicode_of(f)} ≈ {_g(run.partials[e])}"
-    except Exception:  # noqa: BLE001 - the number alone is still a fine label
-        pass
-    return f"{label} = {_g(run.partials[e])}"
+def _label(edge) -> str:
+    """∂child/∂parent: feedback names the factor, never its formula or value (those are the
+    answers of other exercises on the same graph)."""
+    return f"∂{edge.child}/∂{edge.parent}"
 
 
 def derivative_candidates(run: Run, source: str) -> list[Candidate]:
@@ -125,22 +117,23 @@ def derivative_candidates(run: Run, source: str) -> list[Candidate]:
             changed = list(run.partials)
             changed[e] = 1.0
             cands.append(Candidate(f"dropped-factor:{edge.parent}→{edge.child}",
-                                   f"you dropped the local factor {_formula(run, e)} on the "
-                                   f"edge {edge.parent} → {edge.child}",
+                                   f"you dropped the local factor {_label(edge)} on the edge "
+                                   f"{edge.parent} → {edge.child}",
                                    _through(run, source, changed)))
         child = g.nodes[edge.dst]
         if child.op == "sqrt":
             changed = list(run.partials)
             changed[e] = 2.0 * pe
             cands.append(Candidate(f"sqrt-half:{edge.parent}→{edge.child}",
-                                   f"you forgot the ½ in the derivative of √{edge.parent}: "
-                                   f"{_formula(run, e)}, not 1/√{edge.parent}",
+                                   f"you forgot the ½ in the derivative of √{edge.parent} "
+                                   f"({_label(edge)} on the edge {edge.parent} → "
+                                   f"{edge.child})",
                                    _through(run, source, changed)))
         if pe < 0:
             changed = list(run.partials)
             changed[e] = -pe
             cands.append(Candidate(f"lost-minus:{edge.parent}→{edge.child}",
-                                   f"you lost the minus sign of {_formula(run, e)} on the edge "
+                                   f"you lost the minus sign of {_label(edge)} on the edge "
                                    f"{edge.parent} → {edge.child}",
                                    _through(run, source, changed)))
         cands.extend(_stale(run, source, e))
@@ -257,8 +250,8 @@ def partial_candidates(run: Run, e: int) -> list[Candidate]:
     cands.append(Candidate("value-not-derivative", f"that is the value of {child.name}, not "
                            "its derivative", run.values[child.index]))
     if child.op == "sqrt":
-        cands.append(Candidate("sqrt-half", f"you forgot the ½: ∂{child.name}/∂{edge.parent}"
-                               f" = 1/(2√{edge.parent})", 2 * right))
+        cands.append(Candidate("sqrt-half", f"you forgot the ½ in the derivative of "
+                               f"√{edge.parent}", 2 * right))
     if right:
         cands.append(Candidate("reciprocal", "you turned the derivative upside down (its "
                                "reciprocal)", 1 / right))

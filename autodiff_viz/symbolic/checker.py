@@ -2,10 +2,15 @@
 
 The order is fixed: read the answer safely (:mod:`.parse`; invalid input costs nothing and
 gets a message saying how to fix it), then compare it with the expected answer numerically at
-random points of the domain (>= 5 points where the expected answer is defined), then, when
-asked, confirm symbolically in a separate process that is killed after a time limit. A
-timeout means "numerically verified", never "wrong". A decimal answer is judged to the
-precision it was typed with (at least 3 significant figures by default).
+random points of the domain (>= 5 points where the expected answer is defined, plus points on
+both sides of every kink of relu/abs/step/sign/max/min in either answer), then, when asked and
+only when the numbers agree, confirm symbolically in a separate process that is killed after a
+time limit. A timeout means "numerically verified", never "wrong".
+
+Decimals follow the marking policy of ``docs/marking.md``: a typed decimal is right when it is
+the exact value rounded to the figures given (half a unit in its last place), with at least 3
+significant figures; an expression's tolerance is the sum of its decimals' half-units carried
+through the expression (:func:`slack`), never more.
 
 >>> check("1/(2*sqrt(b))", "1/(2*sqrt(b))", variables=("b",)).correct
 True
@@ -14,8 +19,12 @@ True
 (False, 'precedence')
 >>> check("0.8915", "1/(3*sqrt(2*log(3))) + 2/3", variables=()).correct
 True
->>> check("__import__('os')", "x").message
-"Invalid answer (not marked): the character '_' is not allowed in an answer: ..."
+>>> check("1.46", "1.469188").mistake
+'rounding'
+>>> check("x", "abs(x)", variables=("x",)).correct
+False
+>>> print(check("__import__('os')", "x").message)
+Invalid answer (not marked): the character "'" is not allowed in an answer: ...
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ import sympy
 from .parse import LIMITS, AnswerError, Limits, Parsed, parse, sig_figs
 
 __all__ = ["check", "Feedback", "Mistake", "Undefined", "numeric", "confirm", "DEFAULT_DOMAIN",
-           "MIN_SIG_FIGS", "close", "matches"]
+           "MIN_SIG_FIGS", "close", "matches", "slack", "half_unit", "kinks"]
 
 DEFAULT_DOMAIN = (0.5, 3.5)
 MIN_SIG_FIGS = 3
@@ -512,7 +521,8 @@ def check(answer: Any, expected: Any, variables: Sequence[str] = ("x", "y"),
           domain: Any = None, *, symbolic: bool = False, timeout: float = 2.0,
           min_sig_figs: int = MIN_SIG_FIGS, points: int = 8, rtol: float = 1e-9,
           atol: float = 1e-12, mistakes: Sequence[Mistake] = (), seed: int = 0,
-          limits: Limits = LIMITS) -> Feedback:
+          limits: Limits = LIMITS, formula: bool = False,
+          defined_on: Sequence[Any] = ()) -> Feedback:
     """Check a typed answer against the expected one. Student input never raises.
 
     Args:
@@ -532,6 +542,11 @@ def check(answer: Any, expected: Any, variables: Sequence[str] = ("x", "y"),
         mistakes: known wrong answers to recognise (see :class:`Mistake`).
         seed: seed for the sample points.
         limits: parser limits.
+        formula: the answer is a formula in ``variables`` even when the expected one is a
+            constant (a local derivative such as ∂f/∂c = 1): an answer ``c`` is then wrong,
+            not "put in the values".
+        defined_on: expressions (text or sympy) that must be defined at a sample point for it
+            to count, e.g. the node's own formula ``log(b)`` (it lives on b > 0).
 
     Returns:
         A :class:`Feedback`: ``.correct``, ``.message``, ``.status`` and how it was read.
@@ -557,8 +572,9 @@ def check(answer: Any, expected: Any, variables: Sequence[str] = ("x", "y"),
         return Feedback(False, f"Invalid answer (not marked): {exc.message}", "invalid",
                         answer=text, hint=exc.hint)
     try:
+        guards = tuple(_expected(d, variables) for d in defined_on)
         opts = _Options(dom, symbolic, timeout, min_sig_figs, max(points, MIN_POINTS), rtol,
-                        atol, tuple(mistakes), seed)
+                        atol, tuple(mistakes), seed, formula, guards)
         if isinstance(expected, (tuple, list)):
             return _check_vector(parsed, exps, opts, text)
         return _check_scalar(parsed, exps[0], opts, text)
@@ -579,6 +595,8 @@ class _Options:
     atol: float
     mistakes: tuple[Mistake, ...]
     seed: int
+    formula: bool = False
+    guards: tuple[Any, ...] = ()
 
 
 def _check_vector(parsed: Parsed, exps: tuple, opts: _Options, text: str) -> Feedback:
@@ -588,9 +606,8 @@ def _check_vector(parsed: Parsed, exps: tuple, opts: _Options, text: str) -> Fee
                         f"separated by commas; you gave {len(got)}", "invalid", answer=text,
                         read_as=parsed.read_as, latex=parsed.latex)
     results = []
-    for k, (g, e) in enumerate(zip(got, exps, strict=True)):
-        sub = Parsed(text, parsed.source, g, _decimals_of(g, parsed), (), (),
-                     _is_single_decimal(g, parsed))
+    for k, e in enumerate(exps):
+        sub = _component(parsed, k)
         mistakes = tuple(m for m in opts.mistakes if m.name.startswith(f"{k}:"))
         mistakes = tuple(Mistake(m.name.split(":", 1)[1], m.message, m.value) for m in mistakes)
         results.append(_check_scalar(sub, e, _replace(opts, mistakes=mistakes), text))
@@ -626,26 +643,128 @@ def _replace(opts: _Options, **kw: Any) -> _Options:
     return dataclasses.replace(opts, **kw)
 
 
-def _decimals_of(expr: Any, parsed: Parsed) -> tuple[str, ...]:
-    floats = expr.atoms(sympy.Float)
-    return tuple(d for d in parsed.decimals if any(close(float(d), abs(float(f)), 1e-12)
-                                                   for f in floats))
-
-
-def _is_single_decimal(expr: Any, parsed: Parsed) -> bool:
-    return bool(expr.is_Float or (expr.is_Mul and len(expr.args) == 2 and expr.args[0] == -1
-                                  and expr.args[1].is_Float))
+def _component(parsed: Parsed, k: int) -> Parsed:
+    """Component ``k`` of a vector answer as a scalar answer of its own."""
+    g = parsed.expr[k]
+    template = parsed.template[k] if parsed.template is not None else None
+    mine = template.free_symbols if template is not None else set()
+    literals = tuple((sym, text) for sym, text in parsed.literals if sym in mine)
+    single = template is not None and (template in mine or (-template) in mine)
+    text = parsed.text
+    if single:
+        text = ("-" if template not in mine else "") + literals[0][1].strip()
+    return Parsed(text, parsed.source, g, tuple(t for _, t in literals), (), (),
+                  bool(single), template, literals)
 
 
 def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
+def half_unit(text: str) -> float:
+    """Half a unit in the last typed digit of a decimal: how far rounding can move it.
+
+    >>> half_unit("1.47"), half_unit("0.8915"), half_unit("2.5e3")
+    (0.005, 5e-05, 50.0)
+    """
+    return 0.5 * 10.0 ** sig_figs(text)[1]
+
+
+def slack(parsed: Parsed, point: Mapping[str, float] | None = None) -> float:
+    """How far the answer's value can move when every typed decimal moves by half a unit in
+    its last digit (each decimal on its own, the moves added up): the answer's precision.
+
+    0 without decimals; infinite where a moved decimal leaves the answer undefined.
+
+    >>> from .parse import parse
+    >>> round(slack(parse("1.47", ())), 12), round(slack(parse("0.6667 + 0.2249", ())), 12)
+    (0.005, 0.0001)
+    >>> round(slack(parse("2.0*x", ("x",)), {"x": 3.0}), 12)
+    0.15
+    """
+    if parsed.template is None or not parsed.literals:
+        return 0.0
+    base_point = {**(point or {})}
+    values = {sym.name: float(text) for sym, text in parsed.literals}
+    base_point.update(values)
+    try:
+        base = numeric(parsed.template, base_point)
+    except Undefined:
+        return math.inf
+    total = 0.0
+    for sym, text in parsed.literals:
+        h = half_unit(text)
+        worst = 0.0
+        for step in (h, -h):
+            moved = dict(base_point)
+            moved[sym.name] = values[sym.name] + step
+            try:
+                worst = max(worst, abs(numeric(parsed.template, moved) - base))
+            except Undefined:
+                return math.inf
+        total += worst
+    return total
+
+
+def _weak(parsed: Parsed, min_sig_figs: int) -> list[str]:
+    """The typed decimals with fewer than ``min_sig_figs`` significant figures."""
+    return [t for t in parsed.decimals if sig_figs(t)[0] < min_sig_figs]
+
+
+def _too_few(parsed: Parsed, opts: _Options, base: dict) -> Feedback:
+    weak = _weak(parsed, opts.min_sig_figs)
+    n = sig_figs(weak[0])[0]
+    figs = f"{n} significant figure{'s' if n > 1 else ''}"
+    if parsed.single_decimal:
+        msg = (f"{weak[0]} has only {figs}; give at least {opts.min_sig_figs} (or an exact "
+               "expression)")
+    else:
+        msg = (f"the decimal {weak[0]} in your answer has only {figs}; give every decimal "
+               f"with at least {opts.min_sig_figs}, or use exact numbers such as 1/3")
+    return Feedback(False, f"Invalid answer (not marked): {msg}", "invalid", **base)
+
+
+def _rounding(parsed: Parsed, got: float, want: float, room: float) -> Mistake | None:
+    """A decimal that misses the exact value by a rounding slip (truncated or mis-rounded)."""
+    # within one unit of the last digit(s): a rounding slip, not a wrong method
+    if not parsed.decimals or not math.isfinite(room) or abs(got - want) >= 2 * room:
+        return None
+    if parsed.single_decimal:
+        typed = parsed.text.strip()
+        n, e10 = sig_figs(typed)
+        unit = 10.0 ** e10
+        cut = math.trunc(want / unit) * unit
+        how = ("you cut the digits off (truncated)" if abs(cut - got) < unit / 1000
+               else "the last digit is off")
+        direction = "up" if abs(want) > abs(got) else "down"
+        return Mistake("rounding", f"{typed} is not the exact value rounded to {n} "
+                       f"significant figures: {how}; round the last digit {direction} (a "
+                       "digit of 5 or more after it rounds up)", got)
+    return _EARLY_ROUNDING
+
+
+_EARLY_ROUNDING = Mistake("rounding", "your decimals were rounded too early: within half a "
+                          "unit of their last digits they cannot give the exact value; keep "
+                          "more digits in each decimal (or use exact numbers)", None)
+
+
+def _near_integer(parsed: Parsed, got: float, want: float) -> Mistake | None:
+    """A whole number typed for a value just off that whole number (e.g. -5 for -4.9999998)."""
+    if parsed.decimals or not float(got).is_integer() or float(want).is_integer():
+        return None
+    if abs(got - want) >= 0.5 or abs(got - want) > 0.01 * max(1.0, abs(want)):
+        return None
+    return Mistake("rounding-integer", f"{_fmt(got)} is read as exactly {_fmt(got)}, but the "
+                   f"exact value is not a whole number, only close to one; your method may "
+                   "well be right: give a decimal with at least 3 significant figures (e.g. "
+                   f"{got:.2f}) or the exact expression", got)
+
+
 def _check_scalar(parsed: Parsed, expected: Any, opts: _Options, text: str) -> Feedback:
     expr = parsed.expr
     base = {"answer": text, "read_as": parsed.read_as, "latex": parsed.latex,
             "notes": parsed.notes}
-    if not expected.free_symbols:
+    if not expected.free_symbols and not opts.formula:
         if expr.free_symbols:
             names = ", ".join(sorted(s.name for s in expr.free_symbols))
             return Feedback(False, f"Invalid answer (not marked): the answer should be a "
@@ -655,34 +774,6 @@ def _check_scalar(parsed: Parsed, expected: Any, opts: _Options, text: str) -> F
     return _check_function(parsed, expected, opts, base)
 
 
-def _decimal_rtol(parsed: Parsed) -> float | None:
-    """Relative precision of an expression with typed decimals: the sum over the decimals of
-    (one unit in the last typed digit) / value, capped at 0.5; None without decimals.
-
-    >>> from .parse import parse
-    >>> round(_decimal_rtol(parse("0.6667 + 0.2249", ())), 6)
-    0.000595
-    """
-    if not parsed.decimals:
-        return None
-    total = 0.0
-    for d in parsed.decimals:
-        value = abs(float(d))
-        if value == 0:
-            continue
-        total += 10.0 ** sig_figs(d)[1] / value
-    return min(total, 0.5) or 1e-15
-
-
-def _digits_tolerance(parsed: Parsed) -> tuple[int | None, float | None]:
-    """(significant figures, absolute tolerance) for a single decimal, else (s, None)."""
-    s = parsed.sig_figs
-    if parsed.single_decimal and parsed.decimals:
-        n, e10 = sig_figs(parsed.decimals[0])
-        return n, 10.0 ** e10
-    return s, None
-
-
 def _check_number(parsed: Parsed, expected: Any, opts: _Options, base: dict) -> Feedback:
     want = _value_any(expected, {})
     try:
@@ -690,27 +781,13 @@ def _check_number(parsed: Parsed, expected: Any, opts: _Options, base: dict) -> 
     except Undefined as exc:
         return Feedback(False, f"Not correct: your answer has no real value ({exc}).",
                         "incorrect", **base)
-    s, ulp = _digits_tolerance(parsed)
+    room = slack(parsed)
 
     def same(a: float, b: float) -> bool:
-        if ulp is not None:
-            return abs(a - b) <= ulp * (1 + 1e-9) + 1e-300
-        if s is not None:
-            return close(a, b, _decimal_rtol(parsed), opts.atol)
-        return close(a, b, opts.rtol, opts.atol)
+        return close(a, b, opts.rtol, opts.atol) or abs(a - b) <= room * (1 + 1e-9)
 
-    exact_match = close(got, want, opts.rtol, opts.atol)
-    if exact_match or same(got, want):
-        if s is not None and s < opts.min_sig_figs and not exact_match:
-            return Feedback(False, f"Invalid answer (not marked): {parsed.decimals[0]} has "
-                            f"only {s} significant figure{'s' if s > 1 else ''}; give at least "
-                            f"{opts.min_sig_figs} (or an exact expression)", "invalid", **base)
-        if s is not None and not exact_match:
-            msg = (f"Correct: {parsed.text.strip()} agrees with the exact value "
-                   f"{_fmt(want)}… to the {s} significant figures you gave.")
-            return Feedback(True, msg, "verified", **base)
-        status = "correct"
-        msg = "Correct."
+    if close(got, want, opts.rtol, opts.atol):
+        status, msg = "correct", "Correct."
         if opts.symbolic and not parsed.decimals:
             result = confirm(parsed.expr, expected, (), opts.timeout)
             status = "correct" if result == "equal" else "verified"
@@ -719,8 +796,21 @@ def _check_number(parsed: Parsed, expected: Any, opts: _Options, base: dict) -> 
                    + ("the symbolic check timed out)." if result == "timeout" else
                       "sympy could not simplify the difference to 0)."))
         return Feedback(True, msg, status, **base)
+    if parsed.decimals and abs(got - want) <= room * (1 + 1e-9):
+        if _weak(parsed, opts.min_sig_figs):
+            return _too_few(parsed, opts, base)
+        if parsed.single_decimal:
+            n = sig_figs(parsed.decimals[0])[0]
+            msg = (f"Correct: {parsed.text.strip()} is the exact value {want:.10g}… "
+                   f"rounded to the {n} significant figures you gave.")
+        else:
+            msg = (f"Correct to the precision of your decimals: your answer is {_fmt(got)} "
+                   f"± {room:.2g}, and the exact value is {want:.8g}….")
+        return Feedback(True, msg, "verified", **base)
     hits = _precedence(parsed, lambda alt: _number_match(alt, want, same))
     hits = hits or [m for m in opts.mistakes if _number_match(m.value, got, same)]
+    hits = hits or [m for m in (_rounding(parsed, got, want, room),
+                                _near_integer(parsed, got, want)) if m is not None]
     hits = hits or [m for m in _generic_mistakes(parsed, expected)
                     if _number_match(m.value, got, same)]
     return _wrong(parsed, hits, base, f"your answer is {_fmt(got)}, which is not the "
@@ -768,51 +858,125 @@ def _wrong(parsed: Parsed, hits: list[Mistake], base: dict, fallback: str) -> Fe
                     details={"mistakes": [m.name for m in hits]}, **base)
 
 
-def _sample(expected: Any, opts: _Options) -> list[tuple[dict[str, float], float]]:
+# ----------------------------------------------------------------------------------------
+# Sampling the whole domain: both sides of every kink
+# ----------------------------------------------------------------------------------------
+
+_KINK_FUNCTIONS = (sympy.Heaviside, sympy.sign, sympy.Abs)
+
+
+def kinks(*exprs: Any) -> list[Any]:
+    """Where piecewise pieces meet: ``t`` for every relu/abs/step/sign(t), and ``a - b`` for
+    every max/min(a, b), in any of ``exprs``.
+
+    >>> a, b = sympy.symbols("a b")
+    >>> kinks(sympy.Heaviside(a, 0) + sympy.Max(a, b))
+    [a, a - b]
+    """
+    found: list[Any] = []
+    for e in exprs:
+        if not isinstance(e, sympy.Basic):
+            continue
+        for f in sorted(e.atoms(*_KINK_FUNCTIONS), key=sympy.default_sort_key):
+            found.append(f.args[0])
+        for f in sorted(e.atoms(sympy.Max, sympy.Min), key=sympy.default_sort_key):
+            args = list(f.args)
+            found += [args[i] - args[j] for i in range(len(args)) for j in range(i + 1,
+                                                                                  len(args))]
+    out: list[Any] = []
+    for t in found:
+        if t.free_symbols and t not in out:
+            out.append(t)
+    return out
+
+
+def _defined(expected: Any, guards: Sequence[Any], pt: Mapping[str, float]) -> float:
+    for g in guards:
+        _value_any(g, pt)
+    return _value_any(expected, pt)
+
+
+def _sample(expected: Any, opts: _Options, answer: Any = None,
+            ) -> list[tuple[dict[str, float], float]]:
+    """Points where the expected answer (and every guard) is defined: ``opts.points`` from the
+    domain box, then, for every kink of either side, points on each side of it (searched in
+    ever wider boxes around the domain) so piecewise answers are compared on every branch."""
     rng = random.Random(opts.seed)
     names = sorted(set(opts.domain) | {s.name for s in expected.free_symbols})
+    box = {n: opts.domain.get(n, DEFAULT_DOMAIN) for n in names}
     pts: list[tuple[dict[str, float], float]] = []
+
+    def draw(widen: float) -> dict[str, float]:
+        pt = {}
+        for n in names:
+            lo, hi = box[n]
+            mid, half = (lo + hi) / 2, (hi - lo) / 2
+            span = max(half * widen, (abs(mid) + half + 1.0) * (widen - 1))
+            pt[n] = rng.uniform(mid - span, mid + span)
+        return pt
+
     tries = 0
     while len(pts) < opts.points and tries < 40 * opts.points:
         tries += 1
-        pt = {n: rng.uniform(*opts.domain.get(n, DEFAULT_DOMAIN)) for n in names}
+        pt = draw(1.0)
         try:
-            pts.append((pt, _value_any(expected, pt)))
+            pts.append((pt, _defined(expected, opts.guards, pt)))
         except Undefined:
             continue
+    for t in kinks(expected, answer):
+        for side in (1.0, -1.0):
+            have = 0
+            for pt, _ in pts:
+                try:
+                    have += numeric(t, pt) * side > 0
+                except (Undefined, KeyError):
+                    pass
+            need = 2 - have
+            for widen in (1.0, 2.0, 4.0, 16.0, 100.0):
+                tries = 0
+                while need > 0 and tries < 60:
+                    tries += 1
+                    pt = draw(widen)
+                    try:
+                        if numeric(t, pt) * side <= 0:
+                            continue
+                        pts.append((pt, _defined(expected, opts.guards, pt)))
+                        need -= 1
+                    except Undefined:
+                        continue
+                if need <= 0:
+                    break
     return pts
 
 
 def _check_function(parsed: Parsed, expected: Any, opts: _Options, base: dict) -> Feedback:
-    pts = _sample(expected, opts)
+    pts = _sample(expected, opts, parsed.expr)
     if len(pts) < MIN_POINTS:
         return Feedback(False, "Could not check: the expected answer is undefined at most "
                         "points of the domain; the exercise needs a domain= where it is "
                         "defined.", "undecided", **base)
-    s = parsed.sig_figs
-    loose = _decimal_rtol(parsed)
     got: list[float | None] = []
+    rooms: list[float] = []
     for pt, _ in pts:
         try:
             got.append(numeric(parsed.expr, pt))
         except Undefined:
             got.append(None)
-    tight = all(g is not None and close(g, w, opts.rtol, opts.atol)
-                for g, (_, w) in zip(got, pts, strict=True))
-    near = loose is not None and all(g is not None and close(g, w, loose, opts.atol)
-                                     for g, (_, w) in zip(got, pts, strict=True))
+        rooms.append(slack(parsed, pt) if parsed.decimals else 0.0)
+    rows = list(zip(got, pts, rooms, strict=True))
+    tight = all(g is not None and close(g, w, opts.rtol, opts.atol) for g, (_, w), _ in rows)
+    near = bool(parsed.decimals) and all(
+        g is not None and (close(g, w, opts.rtol, opts.atol) or abs(g - w) <= r * (1 + 1e-9))
+        for g, (_, w), r in rows)
     n = len(pts)
     if tight or near:
-        if near and not tight and s is not None and s < opts.min_sig_figs:
-            return Feedback(False, f"Invalid answer (not marked): the decimals in your answer "
-                            f"have only {s} significant figure{'s' if s > 1 else ''}; use "
-                            f"exact numbers such as 1/3, or at least {opts.min_sig_figs} "
-                            "significant figures", "invalid", **base)
-        if near and not tight:
-            return Feedback(True, f"Correct to the {s} significant figures of your decimals "
-                            f"(checked at {n} points).", "verified", **base)
+        if not tight and _weak(parsed, opts.min_sig_figs):
+            return _too_few(parsed, opts, base)
+        if not tight:
+            return Feedback(True, f"Correct to the precision of your decimals (checked at {n} "
+                            "points).", "verified", **base)
         if opts.symbolic and not parsed.decimals:
-            positive = [k for k, (lo, _) in opts.domain.items() if lo > 0]
+            positive = [k for k in opts.domain if all(pt.get(k, 0) > 0 for pt, _ in pts)]
             result = confirm(parsed.expr, expected, positive, opts.timeout)
             if result == "equal":
                 return Feedback(True, "Correct (confirmed symbolically).", "correct", **base)
@@ -823,18 +987,17 @@ def _check_function(parsed: Parsed, expected: Any, opts: _Options, base: dict) -
         if parsed.expr == expected:
             return Feedback(True, "Correct.", "correct", **base)
         return Feedback(True, f"Correct (equal at {n} sample points).", "verified", **base)
-    undefined = [pt for g, (pt, _) in zip(got, pts, strict=True) if g is None]
-    tol = loose or opts.rtol
+    undefined = [pt for g, (pt, _), _ in rows if g is None]
 
     def agrees(value: Any) -> bool:
-        for g, (pt, _) in zip(got, pts, strict=True):
+        for g, (pt, _), r in rows:
             if g is None:
                 return False
             try:
                 v = _value_any(value, pt) if isinstance(value, sympy.Basic) else float(value)
             except Undefined:
                 return False
-            if not close(g, v, tol, opts.atol):
+            if not (close(g, v, opts.rtol, opts.atol) or abs(g - v) <= r * (1 + 1e-9)):
                 return False
         return True
 
@@ -848,15 +1011,28 @@ def _check_function(parsed: Parsed, expected: Any, opts: _Options, base: dict) -
     hits = hits or [m for m in opts.mistakes if agrees(m.value)]
     if not hits:
         hits = [m for m in _generic_mistakes(parsed, expected) if agrees(m.value)]
+    if not hits and parsed.decimals and all(
+            g is not None and abs(g - w) < 2 * r for g, (_, w), r in rows):
+        hits = [_EARLY_ROUNDING]
     if undefined and not hits:
         where = ", ".join(f"{k} = {_fmt(v)}" for k, v in undefined[0].items())
         return _wrong(parsed, [], base, f"your answer is undefined at {where}, where the "
                       "expected answer has a value")
-    k = next(i for i, (g, (_, w)) in enumerate(zip(got, pts, strict=True))
-             if g is None or not close(g, w, tol, opts.atol))
+    if hits:
+        return _wrong(parsed, hits, base, "")
+    k = next(i for i, (g, (_, w), r) in enumerate(rows)
+             if g is None or not (close(g, w, opts.rtol, opts.atol) or abs(g - w) <= r))
     where = ", ".join(f"{name} = {_fmt(v)}" for name, v in pts[k][0].items())
-    return _wrong(parsed, hits, base, f"at {where} your answer {parsed.read_as} gives "
-                  f"{_fmt(got[k])}, but the right value is {_fmt(pts[k][1])}")
+    side = ""
+    for t in kinks(expected, parsed.expr):
+        try:
+            if numeric(t, pts[k][0]) < 0:
+                side = f" (where {sympy.sstr(t)} < 0: check every branch of the piecewise rule)"
+                break
+        except Undefined:
+            continue
+    return _wrong(parsed, [], base, f"at {where} your answer {parsed.read_as} gives "
+                  f"{_fmt(got[k])}, which is not the right value there{side}")
 
 
 def matches(answer_value: float, mistakes: Sequence[Mistake], sig: int | None = None,

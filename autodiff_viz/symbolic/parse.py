@@ -12,7 +12,7 @@ a sympy object is built, so ``9**9**9**9`` is refused at once instead of compute
 >>> parse("__import__('os').system('ls')")
 Traceback (most recent call last):
 ...
-autodiff_viz.symbolic.parse.AnswerError: the character '_' is not allowed in an answer...
+autodiff_viz.symbolic.parse.AnswerError: the character "'" is not allowed in an answer...
 >>> parse("2x")
 Traceback (most recent call last):
 ...
@@ -31,7 +31,7 @@ from typing import Any
 
 import sympy
 
-from ..core.build import _root_sign, parse_quietly
+from ..core.build import _normalise, name_problem, parse_quietly
 from ..core.primitives import FUNCTIONS, PRIMITIVES
 
 __all__ = ["AnswerError", "Limits", "LIMITS", "Parsed", "Validation", "parse", "parse_expression",
@@ -79,12 +79,11 @@ _UNDEFINED = {sympy.zoo: "a division by zero or log(0)", sympy.nan: "it is 0/0 o
               sympy.oo: "it is infinite", -sympy.oo: "it is infinite"}
 _NOT_NUMBERS = {"inf", "infinity", "oo", "nan", "Infinity", "NaN", "None", "True", "False"}
 
-_SUBST = [("^", "**"), ("·", "*"), ("⋅", "*"), ("×", "*"), ("−", "-"), ("–", "-"), ("÷", "/"),
-          ("²", "**2"), ("³", "**3"), ("π", "pi"), ("σ", "sigma")]
-_ALLOWED_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                     " +-*/().,=\t")
+_CONSTANTS["π"] = sympy.pi
+# Letters, digits and _ are allowed as parts of names (the graph text's rule, see
+# core.build.name_problem); these are the other characters an answer may contain.
+_ALLOWED_CHARS = set("0123456789 +-*/().,=\t")
 _CHAR_HINTS = {
-    "_": "underscores are not allowed in answers",
     "[": "use round brackets ( ) for grouping", "]": "use round brackets ( ) for grouping",
     "{": "use round brackets ( ) for grouping", "}": "use round brackets ( ) for grouping",
     "'": "quotes are not allowed: type the expression itself",
@@ -134,6 +133,10 @@ class Parsed:
         notes: how ambiguous pieces were read (``ln`` as ``log``, ``1/2*b`` as ``(1/2)·b``).
         alternatives: other readings of precedence slips, ``(text, expr)`` pairs.
         single_decimal: the answer is one decimal number (possibly negative), e.g. ``0.8915``.
+        template: ``expr`` with every typed decimal replaced by its own symbol (None without
+            decimals): the checker moves each by half a unit in its last digit to find how
+            precise the answer is.
+        literals: ``(symbol, typed text)`` for each decimal of ``template``.
     """
 
     text: str
@@ -143,6 +146,8 @@ class Parsed:
     notes: tuple[str, ...] = ()
     alternatives: tuple[tuple[str, Any], ...] = ()
     single_decimal: bool = False
+    template: Any = None
+    literals: tuple[tuple[Any, str], ...] = ()
 
     @property
     def latex(self) -> str:
@@ -266,9 +271,7 @@ def parse(text: Any, variables: Sequence[str] = ("x", "y"), *, vector: bool = Fa
     if not src:
         raise AnswerError("the answer is empty: type an expression such as 1/(2*sqrt(b)) "
                           "or a number such as 0.8915")
-    for a, b in _SUBST:
-        src = src.replace(a, b)
-    src = _root_sign(src)
+    src = _normalise(src)   # the graph text's reading of ^ · × − ² √ σ(...)
     _check_chars(src)
     if "..." in src:
         raise AnswerError("type the digits you have, without the dots: e.g. 0.8915 rather "
@@ -295,7 +298,7 @@ def parse(text: Any, variables: Sequence[str] = ("x", "y"), *, vector: bool = Fa
 
 def _check_chars(src: str) -> None:
     for i, ch in enumerate(src):
-        if ch not in _ALLOWED_CHARS:
+        if ch not in _ALLOWED_CHARS and not ("a" + ch).isidentifier():
             hint = _CHAR_HINTS.get(ch)
             if hint is None:
                 what = repr(ch) if ch.isprintable() else f"U+{ord(ch):04X}"
@@ -392,13 +395,15 @@ class _Builder:
                  any_names: bool) -> None:
         self.raw, self.src, self.limits, self.any_names = raw, src, limits, any_names
         for v in variables:
-            if not isinstance(v, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", v):
-                raise AnswerError(f"variable names must be plain letters and digits such as "
-                                  f"'x' or 'b2'; got {v!r}")
+            problem = name_problem(v) if isinstance(v, str) else f"{v!r} is not a name"
+            if problem is not None:
+                raise AnswerError(f"the exercise's variable {v!r} cannot be used: {problem}")
         self.variables = variables
         self.symbols: dict[str, sympy.Symbol] = {v: sympy.Symbol(v) for v in variables}
         self.decimals: list[str] = []
         self.notes: list[str] = []
+        self.literal_symbols = False
+        self.literals: list[tuple[Any, str]] = []
 
     def seg(self, node: ast.AST) -> str:
         try:
@@ -439,9 +444,9 @@ class _Builder:
             if not body.elts:
                 raise AnswerError("the answer is empty")
             exprs = tuple(self.expr(e) for e in body.elts)
-            alts: list[tuple[str, Any]] = []
+            template, literals = self._template(body.elts)
             return Parsed(self.raw, self.src, exprs, tuple(self.decimals), tuple(self.notes),
-                          tuple(alts), False)
+                          (), False, template, literals)
         expr = self.expr(body)
         if vector:
             expr = (expr,)
@@ -450,8 +455,22 @@ class _Builder:
             and isinstance(body.operand, ast.Constant)
             and isinstance(body.operand.value, float))
         alternatives = () if vector else self._alternatives(tree)
+        template, literals = self._template([body])
+        if template is not None:
+            template = template if vector else template[0]
         return Parsed(self.raw, self.src, expr, tuple(self.decimals), tuple(self.notes),
-                      alternatives, single)
+                      alternatives, single, template, literals)
+
+    def _template(self, bodies: Sequence[ast.AST]) -> tuple[Any, tuple[tuple[Any, str], ...]]:
+        """The expressions again, each typed decimal a symbol of its own (see Parsed)."""
+        if not self.decimals:
+            return None, ()
+        t = _Builder(self.raw, self.src, self.variables, self.limits, self.any_names)
+        t.symbols, t.literal_symbols = self.symbols, True
+        try:
+            return tuple(t.expr(b) for b in bodies), tuple(t.literals)
+        except (AnswerError, ArithmeticError, ValueError, TypeError):
+            return None, ()
 
     def expr(self, root: ast.AST) -> Any:
         """Post-order walk with an explicit stack."""
@@ -587,6 +606,8 @@ class _Builder:
             raise self.err(node, "complex numbers are not supported (j is not a variable)")
         if isinstance(v, int):
             digits = len(str(abs(v))) if v < 10 ** 400 else 401
+            if "_" in self.seg(node):
+                raise self.err(node, f"write the number {self.seg(node)} without _")
             if digits > self.limits.int_digits:
                 raise self.err(node, f"an integer with {digits} digits is too large; the limit "
                                f"is {self.limits.int_digits} digits")
@@ -598,14 +619,22 @@ class _Builder:
                 raise self.err(node, f"the number {text} is too large or too small; use "
                                f"numbers between 1e-{self.limits.magnitude} and "
                                f"1e{self.limits.magnitude}")
+            if "_" in text:
+                raise self.err(node, f"write the number {text} without _")
             self.decimals.append(text)
-            return sympy.Float(text.replace("_", ""), max(15, len(text)))
+            if self.literal_symbols:
+                symbol = sympy.Dummy(f"_dec{len(self.decimals)}")  # no typed name starts with _
+                self.literals.append((symbol, text))
+                return symbol
+            return sympy.Float(text, max(15, len(text)))
         raise self.err(node, f"{type(v).__name__} values are not allowed; type a number")
 
     def name(self, node: ast.Name) -> Any:
         n = node.id
         if n in self.symbols:
             return self.symbols[n]
+        if n.startswith("_"):
+            raise self.err(node, f"names may not start with '_' ({n!r})")
         if n in _CONSTANTS:
             if n in ("e", "E"):
                 note = f"{n} is read as Euler's number e ≈ 2.71828"

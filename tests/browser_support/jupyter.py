@@ -26,6 +26,24 @@ _SETTINGS = {
 }
 
 
+# The grader packages of the test extras (nbgrader; jupytext, from otter-grader) add server
+# and JupyterLab extensions that slow the page and change its menus: the browser tests look
+# at a plain JupyterLab, as a student without them sees it.
+_OFF_SERVER = ("nbgrader.server_extensions.formgrader",
+               "nbgrader.server_extensions.validate_assignment",
+               "nbgrader.server_extensions.assignment_list",
+               "nbgrader.server_extensions.course_list", "jupyterlab_jupytext")
+_OFF_LAB = ("@jupyter/nbgrader", "jupyterlab-jupytext", "ipylab")
+
+
+def _plain_lab(config: pathlib.Path) -> None:
+    (config / "labconfig").mkdir(parents=True, exist_ok=True)
+    (config / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {name: True for name in _OFF_LAB}}))
+    (config / "jupyter_server_config.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": {name: False for name in _OFF_SERVER}}}))
+
+
 class JupyterServer:
     """``front``: ``"lab"`` (JupyterLab 4) or ``"notebook"`` (Notebook 7)."""
 
@@ -49,6 +67,7 @@ class JupyterServer:
             folder = settings / "@jupyterlab" / ext
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{name}.jupyterlab-settings").write_text(json.dumps(value))
+        _plain_lab(home / "config")
         data = home / "data"
         for name, env in self.kernels.items():   # extra kernel specs (e.g. another PATH)
             spec = data / "kernels" / name

@@ -114,7 +114,8 @@ def test_df_dy_slips(ex_y):
 
 
 def test_assert_correct_for_autograders(ex_x):
-    assert ex_x.assert_correct("0.8915").correct
+    assert ex_x.assert_correct("0.8915") is None  # otter compares printed output: print nothing
+    assert ex_x.history[-1].correct
     with pytest.raises(AssertionError, match="missed the path x → a → b → c → f"):
         ex_x.assert_correct("0.6667")
 

@@ -147,7 +147,7 @@ def test_attack_would_work_if_evaluated(sentinel):
 
 def test_hostile_variable_names_are_refused(sentinel):
     bad = f"__import__('os').system('touch {sentinel}')"
-    with pytest.raises(AnswerError, match="variable names"):
+    with pytest.raises(AnswerError, match="variable .* cannot be used"):
         parse("x", variables=(bad,))
     with pytest.raises(ValueError):
         adv.check("x", "x", variables=(bad,))
@@ -325,7 +325,7 @@ def test_read_back_latex():
     ("b +", "ends with an operator"),
     ("[b]", "round brackets"),
     ("|b|", "abs(t)"),
-    ("b_1", "underscores"),
+    ("_b", "may not start with"),
     ("sqr(b)", "did you mean sqrt(b)"),
     ("foo(b)", "unknown function 'foo'"),
     ("q", "unknown name 'q'"),
