@@ -29,36 +29,21 @@ class UsageError(ValueError):
 
 
 def parse_at(text: str) -> dict[str, float]:
-    """Parse ``x=3,y=2`` into ``{"x": 3.0, "y": 2.0}``.
+    """Parse ``x=3,y=2`` into ``{"x": 3.0, "y": 2.0}`` (``core.inputs.parse_inputs``).
 
     >>> parse_at("x=3, y=2.5")
     {'x': 3.0, 'y': 2.5}
-    >>> parse_at("x3")
-    Traceback (most recent call last):
-    ...
-    autodiff_viz.cli.UsageError: --at expects name=value pairs, e.g. --at x=3,y=2 (got 'x3')
     >>> parse_at("x=3,x=4")
     Traceback (most recent call last):
     ...
-    autodiff_viz.cli.UsageError: --at gives x twice (x=3 and x=4): give each input once
+    autodiff_viz.cli.UsageError: --at: x is given twice (x=3 and x=4): give each input once
     """
-    out: dict[str, float] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        name, eq, value = part.partition("=")
-        if not eq or not name.strip().isidentifier():
-            raise UsageError(f"--at expects name=value pairs, e.g. --at x=3,y=2 (got {part!r})")
-        if name.strip() in out:
-            raise UsageError(f"--at gives {name.strip()} twice ({name.strip()}="
-                             f"{_shown(out[name.strip()])} and {part}): give each input once")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise UsageError(f"--at: {value.strip()!r} is not a number (in {part!r})") from None
-    return out
+    from .core.inputs import InputError, parse_inputs
 
-
-def _shown(v: float) -> str:
-    return str(int(v)) if v.is_integer() else repr(v)
+    try:
+        return parse_inputs(text, "--at x=3,y=2")
+    except InputError as exc:
+        raise UsageError(f"--at: {exc}") from None
 
 
 def _run(args: argparse.Namespace):

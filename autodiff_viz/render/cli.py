@@ -28,6 +28,7 @@ from typing import Any
 
 from .._files import read_source, write_file
 from ..core.build import from_text
+from ..core.inputs import parse_inputs
 from ..core.passes import InputError, Run, Step, evaluate
 from .errors import RenderError
 
@@ -84,26 +85,12 @@ def parse_view(text: str | None, run: Run) -> Any:
     return run.paths(name) if kind == "paths" else run.forward_mode(name)
 
 
-def _parse_at(text: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for part in filter(None, (p.strip() for p in (text or "").split(","))):
-        name, eq, value = part.partition("=")
-        if not eq or not name.strip().isidentifier():
-            raise RenderError(f"--at expects name=value pairs, e.g. --at x=3,y=2 "
-                              f"(got {part!r})")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise RenderError(f"--at: {value.strip()!r} is not a number (in {part!r})") from None
-    return out
-
-
 def _run(args: argparse.Namespace) -> Run:
     text = read_source(args.expr)  # "-": standard input, decoded as UTF-8 with a clear error
     args.text = text  # what was typed: the page's title
     graph = from_text(text)
     try:
-        return evaluate(graph, _parse_at(args.at))
+        return evaluate(graph, parse_inputs(args.at, "--at x=3,y=2"))
     except InputError as exc:  # the hint should be CLI syntax, not evaluate(x=1.0)
         msg, sep, _ = str(exc).partition(" e.g. evaluate(")
         at = ",".join(f"{n}=1.0" for n in graph.inputs)

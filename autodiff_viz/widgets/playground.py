@@ -26,6 +26,7 @@ import ipywidgets as w
 from ..core import Graph, from_text
 from ..core.build import ParseError
 from ..core.graph import GraphError
+from ..core.inputs import parse_inputs as parse_at
 from ..core.passes import DomainError, InputError
 from ..core.primitives import UnknownPrimitive
 from ..render.errors import RenderError
@@ -44,33 +45,6 @@ def _classes(widget: w.DOMWidget, *names: str) -> w.DOMWidget:
     for n in names:
         widget.add_class(n)
     return widget
-
-
-def parse_at(text: str) -> dict[str, float]:
-    """Input values from text such as ``"x=3, y=2"`` (numbers only; nothing is evaluated).
-
-    >>> parse_at("x=3, y = 2.5")
-    {'x': 3.0, 'y': 2.5}
-    >>> parse_at("x=three")
-    Traceback (most recent call last):
-    ...
-    ValueError: 'three' is not a number (in 'x=three'); write the inputs as x=3, y=2
-    """
-    out: dict[str, float] = {}
-    for part in text.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        name, eq, value = part.partition("=")
-        name, value = name.strip(), value.strip()
-        if not eq or not name.isidentifier():
-            raise ValueError(f"cannot read {part!r}; write the inputs as x=3, y=2")
-        try:
-            out[name] = float(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a number (in {part!r}); write the inputs as "
-                             "x=3, y=2") from None
-    return out
 
 
 def _printable(text: str) -> str:
