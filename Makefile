@@ -79,10 +79,18 @@ lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 
 # pytest exits 5 when it collected no test: that fails `make test` (and CI) loudly.
+# Every test, in two runs: all but the browser tests on two workers (pytest-xdist; the two
+# modules that build the wheel share a worker), then the browser tests one at a time (each
+# drives a JupyterLab server and Chromium). PYTEST_ARGS="..." runs one plain pytest instead.
+# pytest's exit 5 (nothing collected) is a failure, said as such.
+PYTEST = $(PY) -m pytest -q
 test: setup system-browser js-deps lint
-	@$(PY) -m pytest -q --durations=25 $(PYTEST_ARGS); code=$$?; \
-	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
-	exit $$code
+	@run() { $(PYTEST) "$$@"; code=$$?; \
+	  if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
+	  return $$code; }; \
+	if [ -n "$(PYTEST_ARGS)" ]; then run --durations=25 $(PYTEST_ARGS); \
+	else run -n 2 --dist loadgroup -m "not browser" --durations=15 && \
+	     run -m browser --durations=10; fi
 
 $(LITE_STAMP): $(LAB_STAMP)
 	$(PY) -m pip install -q -e ".[lite]"

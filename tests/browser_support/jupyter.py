@@ -163,7 +163,7 @@ _STARTED = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-pr
                      .some(p => /\\[(\\*|\\d+)\\]/.test(p.innerText))"""
 
 
-def run_all_cells(page, tries: int = 3, wait_ms: int = 30_000) -> None:
+def run_all_cells(page, tries: int = 3, wait_ms: int = 10_000) -> None:
     """Runs every cell; clicks Run All again when no cell started (a request sent while a
     loaded machine's kernel was still connecting can be dropped: nothing then runs)."""
     for attempt in range(tries):
