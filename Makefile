@@ -79,8 +79,8 @@ lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 
 # pytest exits 5 when it collected no test: that fails `make test` (and CI) loudly.
-# Every test, in two runs: all but the browser tests on two workers (pytest-xdist; the two
-# modules that build the wheel share a worker), then the browser tests one at a time (each
+# Every test, in two runs: all but the browser tests on two workers (pytest-xdist, a module per
+# worker; wheel builds take turns: tests/build_support.py), then the browser tests one at a time (each
 # drives a JupyterLab server and Chromium). PYTEST_ARGS="..." runs one plain pytest instead.
 # pytest's exit 5 (nothing collected) is a failure, said as such.
 PYTEST = $(PY) -m pytest -q
@@ -89,7 +89,7 @@ test: setup system-browser js-deps lint
 	  if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
 	  return $$code; }; \
 	if [ -n "$(PYTEST_ARGS)" ]; then run --durations=25 $(PYTEST_ARGS); \
-	else run -n 2 --dist loadgroup -m "not browser" --durations=15 && \
+	else run -n 2 --dist loadscope -m "not browser" --durations=15 && \
 	     run -m browser --durations=10; fi
 
 $(LITE_STAMP): $(LAB_STAMP)

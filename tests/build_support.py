@@ -3,9 +3,12 @@ tests/test_lite.py both use them)."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import pathlib
 import subprocess
 import sys
+import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 _BUILT: dict[str, pathlib.Path] = {}
@@ -18,9 +21,15 @@ def build_dists(out: pathlib.Path) -> dict[str, pathlib.Path]:
     the ``lite`` extra), so nothing is downloaded. The first call's result is reused.
     """
     if not _BUILT:
-        proc = subprocess.run([sys.executable, "-m", "build", "--no-isolation",
-                               "--outdir", str(out), str(ROOT)],
-                              capture_output=True, text=True, timeout=600)
+        # setuptools stages the sdist and egg-info inside the checkout: two test workers
+        # (pytest-xdist) building at once would pull files from under each other
+        key = hashlib.sha1(str(ROOT).encode()).hexdigest()[:12]  # same in every worker
+        lock = pathlib.Path(tempfile.gettempdir()) / f"adv-build-{key}.lock"
+        with open(lock, "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            proc = subprocess.run([sys.executable, "-m", "build", "--no-isolation",
+                                   "--outdir", str(out), str(ROOT)],
+                                  capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
             raise AssertionError((proc.stdout + proc.stderr)[-3000:])
         (wheel,), (sdist,) = out.glob("*.whl"), out.glob("*.tar.gz")

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser_support.nodot import path_without_graphviz  # noqa: E402
 from build_support import build_dists  # noqa: E402
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dists")]  # same worker: one wheel build
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

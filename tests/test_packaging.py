@@ -35,7 +35,7 @@ LECTURES = sorted(p.relative_to(ROOT / "notebooks").as_posix()
 # f = sqrt(log(x)*y) + log(x)*y at x=3, y=2, from its exact form (DESIGN.md's worked example)
 SEED_VALUE = math.sqrt(2 * math.log(3)) + 2 * math.log(3)
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dists")]  # same worker: one wheel build
+pytestmark = pytest.mark.slow
 
 
 def _git_files(under: str) -> list[str]:
