@@ -144,10 +144,6 @@ def _at_zero(name: str, what: str) -> Callable[[tuple], str | None]:
     return kink
 
 
-def _div_kink(args):
-    return None
-
-
 _T = True
 _rows = [
     # name, arity, value, partials (one per argument), sympy, unicode, latex, extras

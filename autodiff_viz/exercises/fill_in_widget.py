@@ -25,9 +25,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.notation import partial as d
 from ..core.passes import Run, evaluate
 from ..render.dot import GRAPH_NAME, scene_lines
-from ..render.fmt import d, number
+from ..render.fmt import number
 from ..render.scene import BLANK, EdgeView, NodeView, Scene, Texts
 from ..symbolic.checker import Feedback
 from ..symbolic.exact_forms import exact

@@ -96,8 +96,7 @@ def fmt(v: Any) -> str:
     if v is None:
         return "—"
     if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
-        v = float(v)
-        return "undefined" if math.isnan(v) else number(v)
+        return number(float(v))   # nan reads "undefined", never a bare nan
     arr = np.asarray(v, dtype=float)
     if arr.ndim == 0:
         return fmt(float(arr))

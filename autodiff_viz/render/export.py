@@ -20,12 +20,12 @@ import secrets
 from typing import Any
 
 from .._files import write_file
-from ..core.passes import Paths, Run, TangentRun
+from ..core.passes import Run
 from . import engine
 from .draw import draw
 from .errors import MAX_NODES, DotNotFound, RenderError
 from .svg import overline_bars
-from .view import bundle, view_data
+from .view import bundle, view_data, view_mode
 
 __all__ = ["save", "export_html", "FORMATS", "page", "fragment", "script_json"]
 
@@ -138,12 +138,7 @@ def export_html(run: Run, path: str | os.PathLike, *, labels: str = "numeric",
     Returns:
         The path written, as a string.
     """
-    mode, wrt = "reverse", None
-    if view is not None:
-        if not isinstance(view, (TangentRun, Paths)):
-            raise RenderError("view must be run.forward_mode(name) or run.paths(name); got "
-                              f"{type(view).__name__}")
-        mode, wrt = ("paths" if isinstance(view, Paths) else "forward"), view.wrt
+    mode, wrt = view_mode(view)
     data = view_data(run, mode=mode, wrt=wrt, initial_labels=labels, digits=digits,
                      title=title, max_nodes=max_nodes, layout=layout, lang=lang)
     data["interval"] = int(interval_ms)

@@ -1,4 +1,5 @@
-"""Text of the labels: numbers at a fixed precision, array shapes, adjoint notation.
+"""Text of the labels: numbers at a fixed precision and array shapes (the notation itself,
+∂c/∂b, b̄ and ḃ, is :mod:`autodiff_viz.core.notation`).
 
 >>> number(3.6795283847037306), number(0.89154184520737), number(1.4691882405099876)
 ('3.680', '0.8915', '1.469')
@@ -10,8 +11,8 @@
 >>> import numpy as np
 >>> number(np.zeros((4, 3))), number(np.float64(0.5)), number(-0.25), number(1e-12)
 ('4×3', '0.5', '−0.25', '1e−12')
->>> d("f", "b"), bar("b"), skeleton("∂f/∂b = 1.337")
-('∂f/∂b', 'b̄', '∂f/∂b = 0.000')
+>>> skeleton("∂f/∂b = 1.337")
+'∂f/∂b = 0.000'
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import math
 import re
 from typing import Any
 
-__all__ = ["number", "is_array", "d", "bar", "skeleton", "dot_quote", "truncate"]
+__all__ = ["number", "is_array", "skeleton", "dot_quote", "truncate"]
 
 _DIGITS = re.compile(r"[0-9]")
 
@@ -56,16 +57,6 @@ def number(v: Any, digits: int = 4) -> str:
         if float(text) != x and 1e-4 <= abs(x) < 1e6:
             text = f"{x:#.{digits}g}"
     return text.replace("-", "−")
-
-
-def d(top: str, bottom: str) -> str:
-    """The partial-derivative symbol ``∂top/∂bottom``."""
-    return f"∂{top}/∂{bottom}"
-
-
-def bar(name: str) -> str:
-    """Adjoint notation: the name with a combining macron (``b̄``)."""
-    return name + "\u0304"
 
 
 def skeleton(text: str) -> str:

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core.passes import Run, paths_refusal
+from ..core.passes import Paths, Run, TangentRun, paths_refusal
 from . import engine, i18n
 from .dot import (
     CONST_STYLE,
@@ -38,8 +38,8 @@ from .errors import MAX_NODES, RenderError, check_size
 from .fmt import number
 from .scene import LABELS, Texts, _check_labels, _Script, scene, view_steps
 
-__all__ = ["view_data", "scene_data", "view_key", "mode_view", "table", "ints", "bundle",
-           "Bundle", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT", "STATIC"]
+__all__ = ["view_data", "scene_data", "view_key", "mode_view", "view_mode", "table", "ints",
+           "bundle", "Bundle", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT", "STATIC"]
 
 #: The committed JavaScript bundles (built from ``js/`` by ``make js``).
 STATIC = Path(__file__).with_name("static")
@@ -139,6 +139,20 @@ def mode_view(run: Run, mode: str, wrt: str | None) -> Any:
     if mode == "forward":
         return run.forward_mode(wrt)
     return run.paths(wrt, limit=MAX_PATHS, list_at_most=MAX_PATHS)
+
+
+def view_mode(view: Any) -> tuple[str, str | None]:
+    """The inverse of :func:`mode_view`: ``(mode, wrt)`` of a view object (None: reverse).
+
+    Raises:
+        RenderError: ``view`` is not ``run.forward_mode(name)`` or ``run.paths(name)``.
+    """
+    if view is None:
+        return "reverse", None
+    if not isinstance(view, (TangentRun, Paths)):
+        raise RenderError("view must be run.forward_mode(name) or run.paths(name); got "
+                          f"{type(view).__name__}")
+    return ("paths" if isinstance(view, Paths) else "forward"), view.wrt
 
 
 def _view(run: Run, mode: str, wrt: str | None, labels: str, texts: Texts,
@@ -279,6 +293,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
     views: dict[str, Any] = {}
     missing: dict[str, str] = {}
     explained = {} if explanations is None else explanations
+    no_paths = paths_refusal(run) if "paths" in modes else None   # array graphs: why not
     for lab in LABELS:
         keys = [("reverse", None)] if "reverse" in modes else []
         keys += [(m, x) for m in ("forward", "paths") if m in modes for x in wrts]
@@ -307,8 +322,8 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
             dots.pop(lab, None)
             continue
         for m, x in keys:
-            if m == "paths" and paths_refusal(run):
-                missing[view_key(m, x, lab)] = paths_refusal(run)
+            if m == "paths" and no_paths:
+                missing[view_key(m, x, lab)] = no_paths
                 continue
             if (m, x) not in explained:
                 explained[(m, x)] = _explanations(run, m, x, small, lang)

@@ -25,7 +25,7 @@ import ast
 import difflib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -799,9 +799,3 @@ def _short(number: Any) -> str:
     s = sympy.sstr(number)
     return s if len(s) <= 20 else s[:17] + "..."
 
-
-def _names_in(parsed: Parsed) -> Iterable[str]:
-    exprs = parsed.expr if isinstance(parsed.expr, tuple) else (parsed.expr,)
-    for e in exprs:
-        for s in e.free_symbols:
-            yield s.name

@@ -32,6 +32,7 @@ from ..core.primitives import UnknownPrimitive
 from ..render.errors import RenderError
 from ..render.scene import LABELS
 from .stepper import MODES, Stepper
+from .view import sendable
 
 __all__ = ["Playground", "parse_at"]
 
@@ -45,17 +46,6 @@ def _classes(widget: w.DOMWidget, *names: str) -> w.DOMWidget:
     for n in names:
         widget.add_class(n)
     return widget
-
-
-def _printable(text: str) -> str:
-    """Text the browser can be sent: a lone surrogate becomes U+FFFD (JSON over the comm
-    would fail on it, and the message would be lost).
-
-    >>> _printable("x\\ud800y")
-    'x�y'
-    """
-    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text) \
-        if not text.isascii() else text
 
 
 def _excerpt(line: str, col: int, width: int = 80) -> tuple[str, int]:
@@ -188,13 +178,13 @@ class Playground(w.VBox):
 
     def _show_error(self, message: str, source: str = "", line: int | None = None,
                     col: int | None = None) -> None:
-        body = html.escape(_printable(message[:2000]))
+        body = html.escape(sendable(message[:2000]))
         if line is not None and col is not None and source:
             lines = source.splitlines() or [source]
             if 1 <= line <= len(lines):
                 text, col = _excerpt(lines[line - 1], col)
                 caret = " " * max(col - 1, 0) + "^"
-                body += ("\n<pre>" + html.escape(_printable(text)) + "\n" + caret + "</pre>")
+                body += ("\n<pre>" + html.escape(sendable(text)) + "\n" + caret + "</pre>")
         kept = " The previous graph is still shown." if self.stepper is not None else ""
         self._message.value = f"<b>⚠</b> {body}{html.escape(kept)}"
 

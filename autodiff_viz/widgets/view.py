@@ -19,11 +19,10 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-from ..core.passes import Paths
 from ..render.draw import NO_DOT_DISPLAY
-from ..render.view import Bundle, bundle, view_data
+from ..render.view import Bundle, bundle, view_data, view_mode
 
-__all__ = ["GraphView", "GraphvizWasm", "graphviz_model", "figure_view"]
+__all__ = ["GraphView", "GraphvizWasm", "graphviz_model", "figure_view", "sendable"]
 
 
 class GraphvizWasm(anywidget.AnyWidget):
@@ -89,27 +88,33 @@ class GraphView(anywidget.AnyWidget):
 
     @traitlets.validate("message")
     def _sendable(self, proposal):
-        """A lone surrogate (from pasted text) cannot be sent to the browser: replace it."""
-        text = proposal["value"]
-        if text.isascii():
-            return text
-        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+        return sendable(proposal["value"])
 
     def _received(self, msg: dict[str, Any]) -> None:
         """A message from the view other than hello (subclasses handle theirs)."""
+
+
+def sendable(text: str) -> str:
+    """Text the browser can be sent: a lone surrogate (half of a pasted emoji) becomes U+FFFD;
+    JSON over the comm would fail on it, and the message would be lost.
+
+    >>> sendable("x\\ud800y")
+    'x�y'
+    """
+    if text.isascii():
+        return text
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
 
 def figure_view(fig: Any) -> GraphView:
     """The browser view of what ``run.draw(...)`` shows (``fig.shown``), fixed at its step with
     no controls: how a figure appears in a notebook whose kernel has no ``dot``."""
     shown = fig.shown
-    view = shown.view
-    mode = "reverse" if view is None else "paths" if isinstance(view, Paths) else "forward"
-    wrt = getattr(view, "wrt", None)
+    mode, wrt = view_mode(shown.view)
     data = view_data(shown.run, labels=[shown.labels], modes=[mode], mode=mode, wrt=wrt,
                      initial_labels=shown.labels, lang=shown.lang)
     data.update(controls=False, inputs=[])   # a figure: no step bar, no input boxes
-    steps = (view or shown.run).steps
+    steps = (shown.view or shown.run).steps
     step = len(steps) - 1 if shown.step is None else shown.step % max(1, len(steps))
     return GraphView(data=data, step=step)
 
