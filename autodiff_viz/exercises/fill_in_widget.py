@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.notation import adjoint
 from ..core.notation import partial as d
 from ..core.passes import Run, evaluate
 from ..render.dot import GRAPH_NAME, scene_lines
@@ -199,10 +200,10 @@ class FillIn:
                 what = f"the local derivative {label} on the edge {edge.parent} → {edge.child}"
             elif kind == "adjoint":
                 name = self.graph.nodes[index].name
-                label = d(out, name)
+                label = adjoint(name)
                 right, expected = self.run.adjoints[index], ex.adjoints[index]
                 cands = derivative_candidates(self.run, name)
-                what = f"the adjoint of {name}, {label}"
+                what = f"the adjoint of {name}, {label} = {d(out, name)}"
             else:
                 name = self.graph.nodes[index].name
                 label = name
@@ -301,11 +302,11 @@ class FillIn:
             lines.append(self._line(mine["value"], n.name, run.values[i])
                          if "value" in mine else f"{n.name} = {number(run.values[i])}")
             if "adjoint" in mine:
-                lines.append(self._line(mine["adjoint"], d(out, n.name), run.adjoints[i]))
+                lines.append(self._line(mine["adjoint"], adjoint(n.name), run.adjoints[i]))
             elif show_adjoints and i == g.output_index:
-                lines.append(f"{d(out, out)} = 1")
+                lines.append(f"{adjoint(out)} = 1")
             elif show_adjoints and run.adjoints[i] is not None:
-                lines.append(f"{d(out, n.name)} = {number(run.adjoints[i])}")
+                lines.append(f"{adjoint(n.name)} = {number(run.adjoints[i])}")
             else:
                 lines.append(BLANK)
             lines += [BLANK] * multi[i]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import types
+import unicodedata
 
 import pytest
 
@@ -161,3 +162,21 @@ def test_the_widget_draws_with_the_browser_view_and_takes_answers_on_the_graph(f
     assert data["strings"][start[cell]] == f"∂c/∂b = {DCDB:#.4g} ✓"
     assert blank.id not in [x["id"] for x in data["blanks"]]
     assert "adv-fill-in" in box._dom_classes
+
+
+def test_adjoint_blanks_use_the_bar_notation_not_a_partial(fi):
+    """Nodes carry adjoints b̄ (= ∂f/∂b), as in the Stepper; ∂f/∂b alone would read as the
+    local partial on the edge b → f."""
+    fi.widget  # noqa: B018 - builds the drawing
+    data = fi._w.image.data
+    strings, start = data["strings"], ints(data["views"]["reverse||numeric"]["start"])
+    blank = fi.blank("adjoint:b")
+    cell = next(x["cell"] for x in data["blanks"] if x["id"] == blank.id)
+    assert blank.label == "b̄" and strings[start[cell]] == f"b̄ = [{blank.id}] ?"
+    assert "b̄ = ∂f/∂b" in blank.exercise.prompt
+    cells = {x["id"]: x["cell"] for x in data["blanks"]}
+    for b in fi.blanks:   # every node's adjoint is barred; ∂f/∂c stays on the edge c → f
+        name = b.key.split(":")[-1]
+        want = f"{name}\u0304" if b.kind == "adjoint" else None
+        if want:
+            assert unicodedata.normalize("NFD", strings[start[cells[b.id]]]).startswith(want)
