@@ -15,39 +15,15 @@ from .core import (
     Step,
     TracingError,
 )
-from .core.arrays import (
-    affine,
-    matmul,
-    mean,
-    mse,
-    one_hot,
-    softmax_cross_entropy,
-    sum,
-    sumsq,
-    transpose,
-)
-from .core.functions import (
-    abs,
-    cos,
-    exp,
-    log,
-    neg,
-    reciprocal,
-    relu,
-    sigmoid,
-    sin,
-    sqrt,
-    square,
-    tan,
-    tanh,
-)
+from .core import functions as _functions
+from .core.arrays import one_hot
+from .core.functions import *  # noqa: F403 - one traced function per row of the table
 
 __version__ = "0.1.0"
 
 __all__ = ["graph", "Graph", "Run", "Step", "ParseError", "TracingError", "GraphError",
-           "DomainError", "InputError", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh",
-           "sigmoid", "relu", "abs", "square", "reciprocal", "neg", "sum", "mean", "matmul",
-           "affine", "transpose", "sumsq", "mse", "softmax_cross_entropy", "one_hot"]
+           "DomainError", "InputError", "one_hot",
+           *(n for n in _functions.__all__ if n != "PYTHON_NAMES")]
 
 _LAZY = {
     "Stepper": ("autodiff_viz.widgets", "Stepper"),

@@ -1,10 +1,12 @@
 """Array primitives (matrix mode): matmul, affine layers, reductions, losses, transpose.
 
-Each op is one row of the primitives table (:mod:`.primitives`), registered here with
-``register(row)``. Array ops are not elementwise, so a row carries its reverse rule ``vjp``
-(vector-Jacobian product) and forward rule ``jvp`` (Jacobian-vector product) side by side;
-its ``partials`` give the ordinary derivative when every argument is a scalar and ``None``
-otherwise (the full Jacobian is never built: its shape is :func:`jacobian_shape`).
+Each op is one row of the primitives table (:mod:`.primitives` loads ``ARRAY_ROWS``; the
+traced functions ``sum``, ``matmul`` … are in :mod:`.functions`). Array ops are not
+elementwise, so a row carries its reverse rule ``vjp`` (vector-Jacobian product) and forward
+rule ``jvp`` (Jacobian-vector product) side by side; its ``partials`` give the ordinary
+derivative when every argument is a scalar and ``None`` otherwise (the full Jacobian is never
+built: its shape is :func:`jacobian_shape`). Array rows have no sympy form (``sympy=None``):
+array-valued graphs are checked numerically.
 
 Elementwise ops (``add``, ``mul``, ``tanh``, ``relu``, …) need no array rows: the engine applies
 their elementwise partial and sums over broadcast axes.
@@ -16,7 +18,7 @@ number is its own sum and mean over any axis, so every row also works on scalars
 >>> import numpy as np
 >>> from autodiff_viz.core.build import from_function
 >>> from autodiff_viz.core.passes import evaluate
->>> from autodiff_viz.core.functions import tanh
+>>> from autodiff_viz.core.functions import mean, sum, tanh
 >>> g = from_function(lambda W, b, X: mean(sum(tanh(X @ W + b) ** 2, axis=1)))
 >>> [n.op for n in g.nodes if n.op not in ("input", "const")]
 ['matmul', 'add', 'tanh', 'pow', 'sum1', 'mean']
@@ -29,17 +31,16 @@ number is its own sum and mean over any axis, so every row also works on scalars
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .build import apply
-from .primitives import PRIMITIVES, Primitive, register, unbroadcast
+# .primitives imports this module at its end (after defining these two), to load ARRAY_ROWS
+from .primitives import Primitive, unbroadcast
 
-__all__ = ["sum", "mean", "matmul", "affine", "transpose", "sumsq", "mse", "softmax_cross_entropy",
-           "one_hot", "jacobian_shape", "JacobianShape", "shape_text", "AXES", "ARRAY_OPS"]
+__all__ = ["ARRAY_ROWS", "ARRAY_OPS", "AXES", "one_hot", "jacobian_shape", "JacobianShape",
+           "shape_text"]
 
 #: Axes a reduction may take (the axis is part of the op's name).
 AXES: tuple[int | None, ...] = (None, 0, 1, 2, -1)
@@ -50,7 +51,7 @@ def _is_scalar(x: Any) -> bool:
 
 
 def _all_scalar(args: tuple) -> bool:
-    return builtins.all(type(a) is float for a in args)
+    return all(type(a) is float for a in args)
 
 
 def _num(x: Any) -> Any:
@@ -169,8 +170,7 @@ def _reduction(kind: str, axis: int | None) -> Primitive:
     unicode = f"{kind}({{0}}{where})"
     sub = "" if axis is None else "_{{\\mathrm{{axis}}\\," + str(axis) + "}}"  # a format string
     latex = (r"\operatorname{{mean}}" if mean_ else r"\sum") + sub + " {0}"
-    return Primitive(name, 1, value, (_scalar_partial(lambda A, o: 1.0),),
-                     lambda sp, a: a, unicode, latex,
+    return Primitive(name, 1, value, (_scalar_partial(lambda A, o: 1.0),), None, unicode, latex,
                      domain=("an array with an axis " + str(axis)) if axis is not None
                      else "any number or array", vjp=vjp, jvp=jvp,
                      doc=f"{kind} over " + ("every element" if axis is None else f"axis {axis}"))
@@ -269,133 +269,43 @@ def _softmax_ce_jvp(pos: int, tan: Any, args: tuple, out: Any) -> float:
 # --- the rows ----------------------------------------------------------------------------
 
 _S = _scalar_partial
-_rows = [
-    # name, arity, value, partials (scalar case), sympy (scalar case), unicode, latex, rules
+ARRAY_ROWS: tuple[Primitive, ...] = (
+    # name, arity, value, partials (scalar case), no sympy form, unicode, latex, array rules
     Primitive("matmul", 2, _matmul, (_S(lambda A, o: A[1]), _S(lambda A, o: A[0])),
-              lambda sp, a, b: a * b, "{0} @ {1}", "{0} {1}",
+              None, "{0} @ {1}", "{0} {1}",
               domain="two arrays whose inner dimensions match ((m×k) @ (k×n))",
               vjp=_matmul_vjp, jvp=_matmul_jvp, infix=True,
               doc="matrix product; ∂/∂A: g·Bᵀ, ∂/∂B: Aᵀ·g"),
     Primitive("affine", 3, _affine,
               (_S(lambda A, o: A[1]), _S(lambda A, o: A[0]), _S(lambda A, o: 1.0)),
-              lambda sp, x, w, b: x * w + b, "{0} @ {1} + {2}", "{0} {1} + {2}",
+              None, "{0} @ {1} + {2}", "{0} {1} + {2}",
               domain="X (n×k), W (k×m) and a bias broadcastable to (n×m)",
               vjp=_affine_vjp, jvp=_affine_jvp, doc="dense layer X@W + b"),
     Primitive("transpose", 1, _transpose, (_S(lambda A, o: 1.0),),
-              lambda sp, a: a, "{0}ᵀ", "{0}^{{\\top}}",
+              None, "{0}ᵀ", "{0}^{{\\top}}",
               vjp=_transpose_rule, jvp=_transpose_rule, doc="reverse the axes"),
     Primitive("sumsq", 1, _sumsq, (_S(lambda A, o: 2.0 * A[0]),),
-              lambda sp, a: a ** 2, "‖{0}‖²", r"\lVert {0} \rVert^{{2}}",
+              None, "‖{0}‖²", r"\lVert {0} \rVert^{{2}}",
               vjp=_sumsq_vjp, jvp=_sumsq_jvp, doc="sum of squares (an L2 penalty)"),
     Primitive("mse", 2, _mse, (_S(lambda A, o: 2.0 * (A[0] - A[1])),
                                _S(lambda A, o: -2.0 * (A[0] - A[1]))),
-              lambda sp, p, t: (p - t) ** 2, "mse({0}, {1})",
+              None, "mse({0}, {1})",
               r"\operatorname{{mse}}({0}, {1})", domain="arrays of broadcastable shapes",
               vjp=_mse_vjp, jvp=_mse_jvp, doc="mean of squared differences"),
     Primitive("softmax_ce", 2, _softmax_ce, (_S(lambda A, o: 0.0), _S(lambda A, o: 0.0)),
-              lambda sp, z, t: sp.Integer(0) * z, "CE(softmax({0}), {1})",
+              None, "CE(softmax({0}), {1})",
               r"\operatorname{{CE}}(\operatorname{{softmax}}({0}), {1})",
               domain="logits and one-hot targets of the same shape",
               vjp=_softmax_ce_vjp, jvp=_softmax_ce_jvp,
               doc="mean over rows of −Σ t·log softmax(z) (softmax over the last axis)"),
     *(_reduction(kind, axis) for kind in ("sum", "mean") for axis in AXES),
-]
-
-for _row in _rows:
-    register(_row, function=False)
+)
 
 #: Names of the array rows (in the order above).
-ARRAY_OPS: tuple[str, ...] = tuple(r.name for r in _rows)
+ARRAY_OPS: tuple[str, ...] = tuple(r.name for r in ARRAY_ROWS)
 
 
-# --- public functions (trace on placeholders, compute on numbers) ------------------------
-
-def _axis_op(kind: str, axis: Any) -> str:
-    whole = isinstance(axis, (int, np.integer)) and not isinstance(axis, bool)
-    if axis is not None and not whole:
-        raise ValueError(f"{kind}(x, axis=...) takes None or a whole number, got {axis!r}")
-    axis = None if axis is None else int(axis)
-    if axis not in AXES:
-        raise ValueError(f"{kind}(x, axis={axis}) is not supported; use one of "
-                         f"{', '.join(map(str, AXES))}")
-    name = kind if axis is None else f"{kind}{axis}"
-    assert name in PRIMITIVES
-    return name
-
-
-def sum(x: Any, axis: int | None = None) -> Any:  # noqa: A001 - mirrors numpy's name
-    """Sum over every element (``axis=None``) or over one axis.
-
-    >>> sum([[1, 2], [3, 4]]), sum([[1, 2], [3, 4]], axis=0).tolist()
-    (10.0, [4.0, 6.0])
-    """
-    return apply(_axis_op("sum", axis), x)
-
-
-def mean(x: Any, axis: int | None = None) -> Any:
-    """Mean over every element (``axis=None``) or over one axis.
-
-    >>> mean([[1, 2], [3, 4]]), mean([[1, 2], [3, 4]], axis=1).tolist()
-    (2.5, [1.5, 3.5])
-    """
-    return apply(_axis_op("mean", axis), x)
-
-
-def matmul(a: Any, b: Any) -> Any:
-    """Matrix product ``a @ b`` (1-D operands act as vectors, as in numpy).
-
-    >>> matmul([[1, 2]], [[3], [4]]).tolist()
-    [[11.0]]
-    """
-    return apply("matmul", a, b)
-
-
-def affine(x: Any, w: Any, b: Any) -> Any:
-    """A dense layer ``x @ w + b`` as one node.
-
-    >>> affine([[1, 1]], [[1], [2]], [0.5]).tolist()
-    [[3.5]]
-    """
-    return apply("affine", x, w, b)
-
-
-def transpose(x: Any) -> Any:
-    """Reverse the axes (``x.T``).
-
-    >>> transpose([[1, 2, 3]]).shape
-    (3, 1)
-    """
-    return apply("transpose", x)
-
-
-def sumsq(x: Any) -> Any:
-    """Sum of squares ``Σ x²`` (a number), e.g. an L2 penalty.
-
-    >>> sumsq([[1, 2], [3, 4]])
-    30.0
-    """
-    return apply("sumsq", x)
-
-
-def mse(prediction: Any, target: Any) -> Any:
-    """Mean squared error ``mean((prediction - target)²)`` (a number).
-
-    >>> mse([1, 2, 3], [1, 2, 5])
-    1.3333333333333333
-    """
-    return apply("mse", prediction, target)
-
-
-def softmax_cross_entropy(logits: Any, targets: Any) -> Any:
-    """Mean over rows of ``−Σ targets · log softmax(logits)`` (softmax over the last axis).
-
-    ``targets`` has the logits' shape: one-hot rows (:func:`one_hot`) or probabilities.
-
-    >>> round(softmax_cross_entropy([[0.0, 0.0]], [[1.0, 0.0]]), 6)  # log 2
-    0.693147
-    """
-    return apply("softmax_ce", logits, targets)
-
+# --- data helpers ------------------------------------------------------------------------
 
 def one_hot(labels: Any, classes: int | None = None) -> np.ndarray:
     """Integer labels as one-hot rows.

@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 
-from . import arrays as _arrays  # noqa: F401 - registers the array primitives
 from .build import Builder
 from .graph import Graph
 from .passes import forward

@@ -21,7 +21,7 @@ exactly 1/(2·√(2·log(3))) + 1
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -37,43 +37,11 @@ from ..core.notation import (
     tex_name,
 )
 from ..core.passes import Step
+from ..core.primitives import PRIMITIVES
 from .fmt import number
 from .i18n import check_lang, t
 
 __all__ = ["Explanation", "explain", "explain_all", "partial_formula", "fmt"]
-
-#: Local partial derivatives for display, per primitive and argument: (unicode, LaTeX)
-#: templates in the parents' names {0}, {1}, and a sympy form used by the tests to check
-#: each template against ``sympy.diff``.
-_PARTIALS: dict[str, tuple[tuple[str, str, Callable[..., Any]], ...]] = {
-    "add": (("1", "1", lambda sp, a, b: sp.Integer(1)),
-            ("1", "1", lambda sp, a, b: sp.Integer(1))),
-    "sub": (("1", "1", lambda sp, a, b: sp.Integer(1)),
-            ("−1", "-1", lambda sp, a, b: sp.Integer(-1))),
-    "mul": (("{1}", "{1}", lambda sp, a, b: b),
-            ("{0}", "{0}", lambda sp, a, b: a)),
-    "div": (("1/{1}", r"\frac{{1}}{{{1}}}", lambda sp, a, b: 1 / b),
-            ("−{0}/{1}²", r"-\frac{{{0}}}{{{1}^{{2}}}}", lambda sp, a, b: -a / b**2)),
-    "pow": (("{1}·{0}^({1} − 1)", r"{1} \cdot {0}^{{{1} - 1}}",
-             lambda sp, a, b: b * a ** (b - 1)),
-            ("{0}^{1}·log({0})", r"{0}^{{{1}}} \log {0}", lambda sp, a, b: a**b * sp.log(a))),
-    "neg": (("−1", "-1", lambda sp, a: sp.Integer(-1)),),
-    "exp": (("exp({0})", r"e^{{{0}}}", lambda sp, a: sp.exp(a)),),
-    "log": (("1/{0}", r"\frac{{1}}{{{0}}}", lambda sp, a: 1 / a),),
-    "sqrt": (("1/(2√{0})", r"\frac{{1}}{{2\sqrt{{{0}}}}}", lambda sp, a: 1 / (2 * sp.sqrt(a))),),
-    "sin": (("cos({0})", r"\cos {0}", lambda sp, a: sp.cos(a)),),
-    "cos": (("−sin({0})", r"-\sin {0}", lambda sp, a: -sp.sin(a)),),
-    "tan": (("1 + tan²({0})", r"1 + \tan^{{2}} {0}", lambda sp, a: 1 + sp.tan(a) ** 2),),
-    "tanh": (("1 − tanh²({0})", r"1 - \tanh^{{2}} {0}", lambda sp, a: 1 - sp.tanh(a) ** 2),),
-    "sigmoid": (("σ({0})·(1 − σ({0}))", r"\sigma({0})\,(1 - \sigma({0}))",
-                 lambda sp, a: sp.exp(-a) / (1 + sp.exp(-a)) ** 2),),
-    "square": (("2{0}", "2{0}", lambda sp, a: 2 * a),),
-    "reciprocal": (("−1/{0}²", r"-\frac{{1}}{{{0}^{{2}}}}", lambda sp, a: -1 / a**2),),
-    "abs": (("sign({0})", r"\operatorname{{sign}}({0})", lambda sp, a: sp.sign(a)),),
-    "relu": (("1 if {0} > 0 else 0", r"[{0} > 0]",
-              lambda sp, a: sp.Piecewise((1, a > 0), (0, True))),),
-}
-
 
 class Explanation(NamedTuple):
     """What one step does: ``title`` (one line), ``text`` (unicode) and ``latex`` ($...$)."""
@@ -153,7 +121,8 @@ def _math(s: str) -> str:
 
 def partial_formula(graph: Graph, node: str, pos: int, style: str = "unicode") -> str | None:
     """The local partial of ``node`` w.r.t. its argument ``pos`` as a formula in the parents'
-    names, or None when the primitive has no display rule (array primitives).
+    names (the row's ``d`` in :mod:`~autodiff_viz.core.primitives`), or None when the row has
+    none (array primitives).
 
     >>> from autodiff_viz.core import from_text
     >>> g = from_text("c = sqrt(b)")
@@ -161,8 +130,8 @@ def partial_formula(graph: Graph, node: str, pos: int, style: str = "unicode") -
     ('1/(2√b)', '\\\\frac{1}{2\\\\sqrt{b}}')
     """
     n = graph.node(node)
-    rules = _PARTIALS.get(n.op)
-    if rules is None or pos >= len(rules):
+    rules = PRIMITIVES[n.op].d
+    if pos >= len(rules):
         return None
     names = [graph.nodes[a].name for a in n.args]
     if style == "latex":

@@ -120,29 +120,47 @@ def test_latex_is_valid_mathtext(run):
 
 def _to_parser_syntax(template: str) -> str:
     """Make a unicode display template readable by our text parser (test side only)."""
-    s = re.sub(r"√(\w+)", r"sqrt(\1)", template)
+    s = re.sub(r"√(\w+)", r"sqrt(\1)", template).replace("√(", "sqrt(")
     s = re.sub(r"(\d)([a-z(])", r"\1*\2", s)
     s = re.sub(r"(tanh|tan)²\((\w+)\)", r"\1(\2)²", s)
     return "0 + (" + s.replace("σ(", "sigmoid(") + ")"  # constants/inputs as expressions
 
 
-@pytest.mark.parametrize("op", sorted(ex._PARTIALS))
+def _prose(template: str, at: dict[str, float]) -> float:
+    """The value of a prose template (``1 if p0 > p1 else 0``, ``sign(p0)``) at ``at``."""
+    m = re.fullmatch(r"1 if (\w+) ([<>]) (\w+) else 0", template)
+    if m:
+        left, right = (at.get(w, 0.0 if w == "0" else None) for w in (m[1], m[3]))
+        return float(left > right if m[2] == ">" else left < right)
+    m = re.fullmatch(r"sign\((\w+)\)", template)
+    return float(math.copysign(1.0, at[m[1]])) if m else math.nan
+
+
+ROWS_SHOWN = sorted(n for n, row in PRIMITIVES.items() if row.d)
+
+
+def test_every_row_with_an_exact_form_shows_its_partials():
+    """A row the explanations cannot show is a row missing its ``d`` (coverage)."""
+    assert ROWS_SHOWN == sorted(n for n, row in PRIMITIVES.items() if row.sympy is not None)
+
+
+@pytest.mark.parametrize("op", ROWS_SHOWN)
 def test_partial_templates_agree_with_sympy_diff(op):
     row = PRIMITIVES[op]
     syms = sp.symbols(f"p0:{row.arity}", positive=True)
     names = [str(s) for s in syms]
     rng = random.Random(op)
-    for pos, (uni, _tex, sym) in enumerate(ex._PARTIALS[op]):
+    for pos, (uni, tex) in enumerate(row.d):
         truth = sp.diff(row.sympy(sp, *syms), syms[pos])
-        mine = sym(sp, *syms)
-        point = {s: rng.uniform(0.3, 1.4) for s in syms}
-        assert abs(float((truth - mine).subs(point))) < 1e-9, (op, pos)
-        if op in ("relu", "abs"):
-            continue  # their templates are prose (sign, a > 0), not expressions
-        text = _to_parser_syntax(uni.format(*names))
-        g = adv.graph(text)
-        at = {n: float(point[s]) for n, s in zip(names, syms, strict=True) if n in g.inputs}
-        assert abs(g.evaluate(**at).value - float(truth.subs(point))) < 1e-9, (op, uni)
+        point = {s: rng.uniform(0.3, 0.9) for s in syms}
+        at = {n: float(point[s]) for n, s in zip(names, syms, strict=True)}
+        want = float(truth.subs(point).subs(sp.Heaviside(0), 0))
+        if " if " in uni or "sign" in uni:
+            assert _prose(uni.format(*names), at) == pytest.approx(want), (op, uni)
+            continue
+        g = adv.graph(_to_parser_syntax(uni.format(*names)))
+        got = g.evaluate(**{n: v for n, v in at.items() if n in g.inputs}).value
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-12), (op, uni)
 
 
 def test_partial_formula_for_repeated_argument_and_unknown_op():
