@@ -385,6 +385,6 @@ def sympy_heads(sp: Any) -> dict[Any, Primitive]:
     heads = {}
     for row in PRIMITIVES.values():
         e = row.sympy(sp, *args[:row.arity]) if row.sympy else None
-        if isinstance(e, sp.Function) and e.args == args[:row.arity]:
+        if not (e is None or e.is_Add or e.is_Mul or e.is_Pow) and e.args == args[:row.arity]:
             heads[e.func] = row
     return heads

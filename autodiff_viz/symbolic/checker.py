@@ -37,10 +37,12 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 import sympy
 
+from ..core.primitives import sympy_heads
 from .parse import LIMITS, AnswerError, Limits, Parsed, parse, sig_figs
 
 __all__ = ["check", "Feedback", "Mistake", "Undefined", "numeric", "confirm", "DEFAULT_DOMAIN",
@@ -127,12 +129,16 @@ class Feedback:
 # Numbers from sympy trees, without lambdify
 # ----------------------------------------------------------------------------------------
 
-_F1 = {"exp": math.exp, "log": math.log, "sin": math.sin, "cos": math.cos, "tan": math.tan,
-       "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh, "asin": math.asin,
-       "acos": math.acos, "atan": math.atan, "Abs": abs, "sec": lambda t: 1 / math.cos(t),
-       "csc": lambda t: 1 / math.sin(t), "cot": lambda t: 1 / math.tan(t),
-       "sign": lambda t: float((t > 0) - (t < 0)), "Heaviside": lambda t: float(t > 0)}
-_FN = {"Max": max, "Min": min}
+_HEADS = sympy_heads(sympy)
+#: One-argument functions by sympy name: the rows' own values, plus what simplification and the
+#: rows' slopes bring in (sec …, sign, relu's step).
+_F1 = {f.__name__: row.value for f, row in _HEADS.items() if row.arity == 1} | {
+    "sec": lambda t: 1 / math.cos(t), "csc": lambda t: 1 / math.sin(t),
+    "cot": lambda t: 1 / math.tan(t), "sign": lambda t: float((t > 0) - (t < 0)),
+    "Heaviside": lambda t: float(t > 0)}
+#: n-argument functions (sympy's Max/Min take any number): the binary rows folded.
+_FN = {f.__name__: (lambda *a, v=row.value: reduce(v, a)) for f, row in _HEADS.items()
+       if row.arity == 2}
 
 
 def _power(a: float, b: float) -> float:

@@ -36,7 +36,7 @@ from sympy.printing.str import StrPrinter
 
 from ..core.graph import Graph
 from ..core.passes import Run
-from ..core.primitives import PRIMITIVES, UnknownPrimitive
+from ..core.primitives import PRIMITIVES, UnknownPrimitive, sympy_heads
 
 __all__ = ["Exact", "ExactTooLarge", "exact", "exact_tangents", "exact_number", "unicode_of",
            "latex_of", "verify", "Report", "Check", "tamper", "steps_table", "MAX_NODES",
@@ -92,27 +92,25 @@ def exact_number(v: Any) -> sp.Expr:
     return sp.Rational(repr(v))  # the shortest decimal: 1e300 is 10**300, not 2**996·k
 
 
-def _fix_heaviside(e: sp.Expr) -> sp.Expr:
-    # relu's engine rule uses the subgradient 0 at 0; sympy's default Heaviside(0) is 1/2.
-    return e.replace(lambda t: isinstance(t, sp.Heaviside) and t.args[1:] != (0,),
-                     lambda t: sp.Heaviside(t.args[0], 0))
-
-
 @cache
 def _rule(op: str) -> tuple[tuple[sp.Dummy, ...], sp.Expr, tuple[sp.Expr, ...]]:
-    """(dummy arguments, value, partial w.r.t. each argument) for primitive ``op``."""
+    """(dummy arguments, value, partial w.r.t. each argument) for primitive ``op``: sympy.diff
+    of the row's sympy form, powers kept as b·a^(b−1) (b·a^b/a is nan at a = 0; the engine's
+    is not) and unit steps taking the row's subgradient at their jump (relu 0, max/min ½)."""
     row = PRIMITIVES.get(op)
     if row is None:
         raise UnknownPrimitive(f"no primitive named {op!r}; exact forms need a row in "
                                "core/primitives.py")
-    if getattr(row, "sympy", None) is None:
-        raise NotImplementedError(f"primitive {op!r} has no sympy form in core/primitives.py, "
-                                  "so it has no exact form; add its `sympy` field")
+    if row.sympy is None:
+        raise NotImplementedError(f"primitive {op!r} has no sympy form (an array row): exact "
+                                  "forms are for scalar graphs; array graphs are checked "
+                                  "numerically")
     args = tuple(sp.Dummy(f"a{k}", real=True) for k in range(row.arity))
     value = row.sympy(sp, *args)
-    parts = tuple(_fix_heaviside(sp.diff(value, a)) for a in args)
-    if op == "pow":  # b·a^b/a is nan at a = 0; b·a^(b−1), like the engine, is not
-        parts = (sp.powsimp(parts[0]),) + parts[1:]
+    at = sp.nsimplify(row.at_kink)
+    parts = tuple(sp.powsimp(sp.diff(value, a)).replace(
+        lambda t: isinstance(t, sp.Heaviside) and t.args[1:] != (at,),
+        lambda t: sp.Heaviside(t.args[0], at)) for a in args)
     return args, value, parts
 
 
@@ -722,10 +720,14 @@ class Report:
         return "".join(out)
 
 
-_MP_FUNCS: dict[type, Any] = {
-    sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos,
-    sp.tan: mpmath.tan, sp.tanh: mpmath.tanh, sp.Abs: abs, sp.sign: mpmath.sign,
-}
+def _mp_function(f: Any) -> Any:
+    name = f.__name__.lower()
+    return getattr(mpmath, name, None) or getattr(mpmath, "f" + name)  # Abs: fabs
+
+
+#: mpmath for each one-argument sympy function of the rows (and sign, the slope of Abs).
+_MP_FUNCS: dict[type, Any] = {f: _mp_function(f) for f, row in sympy_heads(sp).items()
+                              if row.arity == 1} | {sp.sign: mpmath.sign}
 
 
 def _mp_node(e: sp.Basic, args: list[Any], digits: int) -> Any:

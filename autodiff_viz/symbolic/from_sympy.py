@@ -3,7 +3,9 @@
 The walk is iterative (an explicit stack), so a 10,000-term sum or a deeply nested expression
 converts without recursion. n-ary sums and products are folded left into binary nodes;
 ``x + (-1)*y`` becomes ``sub``, a negative coefficient ``neg`` or ``sub``, negative powers
-``div`` or ``reciprocal``, ``**(1/2)`` ``sqrt`` and ``Max(x, 0)`` ``relu``.
+``div`` or ``reciprocal``, ``**(1/2)`` ``sqrt`` and ``Max(x, 0)`` ``relu``; a sympy function that is
+a row's sympy form (``atan``, ``Max`` …, see :func:`~autodiff_viz.core.primitives.sympy_heads`)
+becomes that row, n-ary ``Max``/``Min`` folded into binary nodes.
 
 >>> import sympy as sp
 >>> x, y = sp.symbols("x y")
@@ -25,15 +27,16 @@ import sympy as sp
 
 from ..core.build import Builder
 from ..core.graph import Graph, GraphError
+from ..core.primitives import sympy_heads
 
 __all__ = ["from_sympy", "UnsupportedExpression", "SUPPORTED"]
 
-_FUNCTIONS = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan",
-              sp.tanh: "tanh", sp.Abs: "abs"}
+_HEADS = sympy_heads(sp)
 
 #: What can be converted, for error messages.
-SUPPORTED = ("numbers, symbols, + − · / and powers (x**n, sqrt), exp, log, sin, cos, tan, "
-             "tanh, Abs, Max(x, 0) (relu)")
+SUPPORTED = ("numbers, symbols, + − · / and powers (x**n, sqrt), "
+             + ", ".join(sorted((f.__name__ for f in _HEADS), key=str.lower))
+             + ", Max(x, 0) (relu)")
 
 
 class UnsupportedExpression(GraphError):
@@ -116,16 +119,13 @@ def _plan(e: sp.Basic) -> tuple:
         if x.is_Number and x.is_negative:
             return ("recip", b if x == -1 else sp.Pow(b, -x))
         return ("pow", b, x)
-    if e.func in _FUNCTIONS:
-        if len(e.args) != 1:
+    if isinstance(e, sp.Max) and len(e.args) == 2 and 0 in e.args:
+        return ("fn", "relu", [a for a in e.args if a != 0])
+    if e.func in _HEADS:
+        row = _HEADS[e.func]
+        if len(e.args) != row.arity and not (row.arity == 2 and len(e.args) > 2):
             raise _unsupported(e, f" with {len(e.args)} arguments")
-        return ("fn", _FUNCTIONS[e.func], [e.args[0]])
-    if isinstance(e, sp.Max):
-        zero = [a for a in e.args if a == 0]
-        rest = [a for a in e.args if a != 0]
-        if len(e.args) == 2 and len(zero) == 1:
-            return ("fn", "relu", rest)
-        raise _unsupported(e, " (only Max(x, 0), which is relu, is supported)")
+        return ("fn", row.name, list(e.args))  # Max(a, b, c): folded into binary nodes
     if isinstance(e, sp.Expr) and e.is_number and e.is_real is False:
         raise UnsupportedExpression(f"{type(e).__name__} is not real; graphs work with real "
                                     "numbers")
@@ -161,7 +161,10 @@ def _build(b: Builder, plan: tuple, idx: dict[int, int]) -> int:
     if kind == "const":
         return b.const(plan[1])
     if kind == "fn":
-        return b.apply(plan[1], (idx[id(plan[2][0])],))
+        args = [idx[id(c)] for c in plan[2]]
+        if len(args) <= 2:
+            return b.apply(plan[1], tuple(args))
+        return _fold(b, plan[1], args)
     if kind == "recip":
         return b.apply("reciprocal", (idx[id(plan[1])],))
     if kind == "pow":
