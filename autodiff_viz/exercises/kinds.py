@@ -420,9 +420,8 @@ def local_derivative(graph_or_text: Any = None, child: str | None = None,
         cands.append(("all-edges", f"that is the total over all {len(parallel)} edges "
                       f"{pname} → {cnode.name}; this question asks for the partial along one "
                       "edge only, holding the other uses fixed", total))
-    if cnode.op == "sqrt":
-        cands.append(("sqrt-half", f"you forgot the ½ in the derivative of √{pname}",
-                      2 * expected))
+    cands += [(slip.name, slip.message.format(pname), slip.factor * expected)
+              for slip in row.slips]
     if expected.free_symbols:
         cands.append(("reciprocal", "you turned the derivative upside down (its reciprocal)",
                       1 / expected))

@@ -19,16 +19,17 @@ apart from the answer and from the others.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..core.passes import DomainError, Run
+from ..core.passes import DomainError, Forward, Run, _enumerate_paths, count_paths, reverse
 from ..core.primitives import PRIMITIVES
 from ..symbolic.checker import Mistake
 
 __all__ = ["Candidate", "derivative_candidates", "value_candidates", "partial_candidates",
-           "separate", "COLLIDE", "paths_between"]
+           "separate", "COLLIDE"]
 
 #: Two values closer than this (relative) cannot be told apart from a 3-significant-figure
 #: answer, so they count as a collision.
@@ -49,42 +50,10 @@ def _g(v: float) -> str:
     return f"{v:.4g}"
 
 
-def paths_between(run: Run, source: str, limit: int = MAX_PATHS) -> list[tuple[int, ...]]:
-    """Edge paths from node ``source`` to the output (depth-first, explicit stack)."""
-    g = run.graph
-    s = g.index(source)
-    out = g.output_index
-    found: list[tuple[int, ...]] = []
-    stack: list[tuple[int, tuple[int, ...]]] = [(s, ())]
-    while stack and len(found) <= limit:
-        i, prefix = stack.pop()
-        if i == out:
-            found.append(prefix)
-            continue
-        for e in reversed(g.out_edges[i]):
-            stack.append((g.edges[e].dst, (*prefix, e)))
-    return found
-
-
-def _path_text(run: Run, path: Sequence[int]) -> str:
-    g = run.graph
-    return " → ".join([g.edges[path[0]].parent] + [g.edges[e].child for e in path])
-
-
 def _through(run: Run, source: str, partials: Sequence[float]) -> float:
-    """∂output/∂source with the given edge partials (forward sweep from ``source``)."""
-    g = run.graph
-    s = g.index(source)
-    t = [0.0] * len(g.nodes)
-    t[s] = 1.0
-    for i in range(s + 1, g.output_index + 1):
-        total = 0.0
-        for e in g.in_edges[i]:
-            src = g.edges[e].src
-            if t[src] != 0.0 and partials[e] is not None:
-                total += partials[e] * t[src]
-        t[i] = total
-    return t[g.output_index]
+    """∂output/∂source with the given edge partials (the core reverse pass on them)."""
+    adj = reverse(run.graph, Forward(run.values, list(partials), {}))[run.graph.index(source)]
+    return 0.0 if adj is None else adj
 
 
 def _label(edge) -> str:
@@ -100,14 +69,13 @@ def derivative_candidates(run: Run, source: str) -> list[Candidate]:
     right = _through(run, source, run.partials)
     out_name = g.output.name
     cands: list[Candidate] = []
-    paths = paths_between(run, source)
-    on_paths = sorted({e for p in paths for e in p})
-    if 1 < len(paths) <= MAX_PATHS:
+    paths = list(itertools.islice(_enumerate_paths(run, source), MAX_PATHS + 1))
+    on_paths = sorted({e for p in paths for e in p.edges})
+    if 1 < count_paths(g, source) <= MAX_PATHS:
         for p in paths:
-            prod = math.prod(run.partials[e] for e in p)
-            cands.append(Candidate(f"missed-path:{_path_text(run, p).replace(' ', '')}",
-                                   f"you missed the path {_path_text(run, p)} (it contributes "
-                                   f"{_g(prod)})", right - prod))
+            cands.append(Candidate(f"missed-path:{str(p).replace(' ', '')}",
+                                   f"you missed the path {p} (it contributes "
+                                   f"{_g(p.product)})", right - p.product))
     for e in on_paths:
         pe = run.partials[e]
         edge = g.edges[e]
@@ -120,14 +88,12 @@ def derivative_candidates(run: Run, source: str) -> list[Candidate]:
                                    f"you dropped the local factor {_label(edge)} on the edge "
                                    f"{edge.parent} → {edge.child}",
                                    _through(run, source, changed)))
-        child = g.nodes[edge.dst]
-        if child.op == "sqrt":
+        for slip in PRIMITIVES[g.nodes[edge.dst].op].slips:
             changed = list(run.partials)
-            changed[e] = 2.0 * pe
-            cands.append(Candidate(f"sqrt-half:{edge.parent}→{edge.child}",
-                                   f"you forgot the ½ in the derivative of √{edge.parent} "
-                                   f"({_label(edge)} on the edge {edge.parent} → "
-                                   f"{edge.child})",
+            changed[e] = slip.factor * pe
+            cands.append(Candidate(f"{slip.name}:{edge.parent}→{edge.child}",
+                                   f"{slip.message.format(edge.parent)} ({_label(edge)} on the "
+                                   f"edge {edge.parent} → {edge.child})",
                                    _through(run, source, changed)))
         if pe < 0:
             changed = list(run.partials)
@@ -249,9 +215,8 @@ def partial_candidates(run: Run, e: int) -> list[Candidate]:
                                    "argument", run.partials[other]))
     cands.append(Candidate("value-not-derivative", f"that is the value of {child.name}, not "
                            "its derivative", run.values[child.index]))
-    if child.op == "sqrt":
-        cands.append(Candidate("sqrt-half", f"you forgot the ½ in the derivative of "
-                               f"√{edge.parent}", 2 * right))
+    cands += [Candidate(slip.name, slip.message.format(edge.parent), slip.factor * right)
+              for slip in PRIMITIVES[child.op].slips]
     if right:
         cands.append(Candidate("reciprocal", "you turned the derivative upside down (its "
                                "reciprocal)", 1 / right))
