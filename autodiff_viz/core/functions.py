@@ -58,7 +58,6 @@ def _axis_op(kind: str, axis: Any) -> str:
         raise ValueError(f"{kind}(x, axis={axis}) is not supported; use one of "
                          f"{', '.join(map(str, AXES))}")
     name = kind if axis is None else f"{kind}{axis}"
-    assert name in PRIMITIVES
     return name
 
 

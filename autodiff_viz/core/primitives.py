@@ -101,15 +101,12 @@ def _dispatch(scalar: Callable, array: Callable) -> Callable:
     return f
 
 
-_exp, _log, _log1p = (_dispatch(math.exp, np.exp), _dispatch(math.log, np.log),
-                      _dispatch(math.log1p, np.log1p))
-_sqrt, _abs = _dispatch(math.sqrt, np.sqrt), _dispatch(abs, np.abs)
-_sin, _cos, _tan = _dispatch(math.sin, np.sin), _dispatch(math.cos, np.cos), _dispatch(
-    math.tan, np.tan)
-_asin, _acos, _atan = (_dispatch(math.asin, np.arcsin), _dispatch(math.acos, np.arccos),
-                       _dispatch(math.atan, np.arctan))
-_sinh, _cosh, _tanh = (_dispatch(math.sinh, np.sinh), _dispatch(math.cosh, np.cosh),
-                       _dispatch(math.tanh, np.tanh))
+_exp, _log, _log1p, _sqrt, _sin, _cos, _tan, _sinh, _cosh, _tanh = (
+    _dispatch(getattr(math, n), getattr(np, n)) for n in
+    ("exp", "log", "log1p", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh"))
+_asin, _acos, _atan = (_dispatch(getattr(math, n), getattr(np, "arc" + n[1:]))
+                       for n in ("asin", "acos", "atan"))
+_abs = _dispatch(abs, np.abs)
 
 
 def _sigmoid(x):
@@ -330,7 +327,8 @@ WORKAROUNDS = {"log10": "log(x)/log(10)", "log2": "log(x)/log(2)", "exp2": "2**x
                "exp10": "10**x", "expm1": "exp(x) - 1", "cbrt": "x**(1/3)",
                "asinh": "log(x + sqrt(x**2 + 1))", "acosh": "log(x + sqrt(x**2 - 1))",
                "atanh": "log((1 + x)/(1 - x))/2", "sec": "1/cos(x)", "csc": "1/sin(x)",
-               "cot": "1/tan(x)", "sign": "x/abs(x)", "softmax": "exp(x)/sum(exp(x))"}
+               "cot": "1/tan(x)", "sign": "x/abs(x)", "sgn": "x/abs(x)",
+               "relu6": "min(relu(x), 6)"}
 
 
 def _aliases() -> dict[str, str]:

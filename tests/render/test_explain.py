@@ -150,7 +150,7 @@ def test_partial_templates_agree_with_sympy_diff(op):
     syms = sp.symbols(f"p0:{row.arity}", positive=True)
     names = [str(s) for s in syms]
     rng = random.Random(op)
-    for pos, (uni, tex) in enumerate(row.d):
+    for pos, (uni, _tex) in enumerate(row.d):
         truth = sp.diff(row.sympy(sp, *syms), syms[pos])
         point = {s: rng.uniform(0.3, 0.9) for s in syms}
         at = {n: float(point[s]) for n, s in zip(names, syms, strict=True)}
