@@ -132,24 +132,12 @@ def _step(x, at0: float = 0.0):
     return np.where(x > 0, 1.0, np.where(x == 0, at0, 0.0))
 
 
-def _relu(x):
-    if type(x) is float:
-        return x if x > 0.0 else 0.0
-    return np.maximum(x, 0.0)
-
-
 def _max(a, b):
     return (a if a >= b else b) if type(a) is float and type(b) is float else np.maximum(a, b)
 
 
 def _min(a, b):
     return (a if a <= b else b) if type(a) is float and type(b) is float else np.minimum(a, b)
-
-
-def _sign(x):
-    if type(x) is float:
-        return (x > 0.0) - (x < 0.0) + 0.0
-    return np.sign(x)
 
 
 def _pow(a, b):
@@ -184,7 +172,6 @@ def _kink(name: str, where: str, test: Callable[..., Any], what: str,
     return kink
 
 
-_sqrt_kink = _kink("sqrt", "at 0", lambda x: x == 0, "its slope is infinite there")
 _T = True
 _TIE = "using the subgradient ½ for each argument (ties split evenly)"
 _rows = [
@@ -225,7 +212,7 @@ _rows = [
     Primitive("sqrt", 1, _sqrt, (lambda A, o: 0.5 / o,),
               lambda sp, a: sp.sqrt(a), "√{0}", r"\sqrt{{{0}}}",
               (("1/(2√{0})", r"\frac{{1}}{{2\sqrt{{{0}}}}}"),), domain="a number >= 0",
-              kink=_sqrt_kink,
+              kink=_kink("sqrt", "at 0", lambda x: x == 0, "its slope is infinite there"),
               slips=(Slip("sqrt-half", "you forgot the ½ in the derivative of √{0}", 2.0),)),
     Primitive("sin", 1, _sin, (lambda A, o: _cos(A[0]),),
               lambda sp, a: sp.sin(a), "sin({0})", r"\sin {0}", (("cos({0})", r"\cos {0}"),)),
@@ -264,7 +251,7 @@ _rows = [
     Primitive("softplus", 1, _softplus, (lambda A, o: _sigmoid(A[0]),),
               lambda sp, a: sp.log(1 + sp.exp(a)), "softplus({0})",
               r"\operatorname{{softplus}}({0})", (("σ({0})", r"\sigma({0})"),)),
-    Primitive("relu", 1, _relu, (lambda A, o: _step(A[0]),),
+    Primitive("relu", 1, lambda a: _max(0.0, a), (lambda A, o: _step(A[0]),),
               lambda sp, a: sp.Max(a, 0), "relu({0})", r"\operatorname{{relu}}({0})",
               (("1 if {0} > 0 else 0", r"[{0} > 0]"),), aliases=("ReLU",),
               kink=_kink("relu", "at 0", lambda x: x == 0, "using the subgradient 0")),
@@ -282,7 +269,7 @@ _rows = [
                ("1 if {1} < {0} else 0", r"[{1} < {0}]")),
               kink=_kink("min", "where a = b", lambda a, b: a == b, _TIE), at_kink=0.5,
               aliases=("minimum", "fmin")),
-    Primitive("abs", 1, _abs, (lambda A, o: _sign(A[0]),),
+    Primitive("abs", 1, _abs, (lambda A, o: 2.0 * _step(A[0], 0.5) - 1.0,),  # sign
               lambda sp, a: sp.Abs(a), "|{0}|", r"\left|{0}\right|",
               (("sign({0})", r"\operatorname{{sign}}({0})"),), aliases=("fabs",),
               kink=_kink("abs", "at 0", lambda x: x == 0, "using the subgradient 0")),

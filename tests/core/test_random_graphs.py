@@ -47,7 +47,9 @@ AUTOGRAD = {
     "exp": anp.exp, "log": anp.log, "sqrt": anp.sqrt, "sin": anp.sin, "cos": anp.cos,
     "tan": anp.tan, "tanh": anp.tanh, "sigmoid": lambda a: 1 / (1 + anp.exp(-a)),
     "relu": lambda a: anp.maximum(a, 0.0), "abs": anp.abs, "square": lambda a: a * a,
-    "reciprocal": lambda a: 1 / a,
+    "reciprocal": lambda a: 1 / a, "atan": anp.arctan, "asin": anp.arcsin, "acos": anp.arccos,
+    "sinh": anp.sinh, "cosh": anp.cosh, "softplus": lambda a: anp.logaddexp(0.0, a),
+    "log1p": anp.log1p, "max": anp.maximum, "min": anp.minimum,
 }
 SYMPY = {
     "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
@@ -55,7 +57,9 @@ SYMPY = {
     "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos,
     "tan": sp.tan, "tanh": sp.tanh, "sigmoid": lambda a: 1 / (1 + sp.exp(-a)),
     "relu": lambda a: sp.Max(a, 0), "abs": sp.Abs, "square": lambda a: a ** 2,
-    "reciprocal": lambda a: 1 / a,
+    "reciprocal": lambda a: 1 / a, "atan": sp.atan, "asin": sp.asin, "acos": sp.acos,
+    "sinh": sp.sinh, "cosh": sp.cosh, "softplus": lambda a: sp.log(1 + sp.exp(a)),
+    "log1p": lambda a: sp.log(1 + a), "max": sp.Max, "min": sp.Min,
 }
 INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
 CONSTANTS = [0.5, 2.0, 3.0, 1.5, -1.5, 0.25, 1.0, -2.0]
