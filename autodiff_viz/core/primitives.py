@@ -172,8 +172,12 @@ def _kink(name: str, where: str, test: Callable[..., Any], what: str,
     return kink
 
 
+def _tie(name: str) -> Callable[[tuple], str | None]:
+    return _kink(name, "where its arguments are equal", lambda a, b: a == b,
+                 "using the subgradient ½ for each argument (ties split evenly)")
+
+
 _T = True
-_TIE = "using the subgradient ½ for each argument (ties split evenly)"
 _rows = [
     # name, arity, value, partials (one per argument), sympy, unicode, latex,
     #   d = the partials as shown (unicode, LaTeX), then domain, kinks, aliases, slips
@@ -258,16 +262,16 @@ _rows = [
     Primitive("max", 2, _max, (lambda A, o: _step(A[0] - A[1], 0.5),
                                lambda A, o: _step(A[1] - A[0], 0.5)),
               lambda sp, a, b: sp.Max(a, b), "max({0}, {1})", r"\max({0}, {1})",
-              (("1 if {0} > {1} else 0", r"[{0} > {1}]"),
-               ("1 if {1} > {0} else 0", r"[{1} > {0}]")),
-              kink=_kink("max", "where a = b", lambda a, b: a == b, _TIE), at_kink=0.5,
+              (("1 if {0} > {1}, ½ if equal, else 0", r"[{0} > {1}] + \frac12 [{0} = {1}]"),
+               ("1 if {1} > {0}, ½ if equal, else 0", r"[{1} > {0}] + \frac12 [{0} = {1}]")),
+              kink=_tie("max"), at_kink=0.5,
               aliases=("maximum", "fmax")),
     Primitive("min", 2, _min, (lambda A, o: _step(A[1] - A[0], 0.5),
                                lambda A, o: _step(A[0] - A[1], 0.5)),
               lambda sp, a, b: sp.Min(a, b), "min({0}, {1})", r"\min({0}, {1})",
-              (("1 if {0} < {1} else 0", r"[{0} < {1}]"),
-               ("1 if {1} < {0} else 0", r"[{1} < {0}]")),
-              kink=_kink("min", "where a = b", lambda a, b: a == b, _TIE), at_kink=0.5,
+              (("1 if {0} < {1}, ½ if equal, else 0", r"[{0} < {1}] + \frac12 [{0} = {1}]"),
+               ("1 if {1} < {0}, ½ if equal, else 0", r"[{1} < {0}] + \frac12 [{0} = {1}]")),
+              kink=_tie("min"), at_kink=0.5,
               aliases=("minimum", "fmin")),
     Primitive("abs", 1, _abs, (lambda A, o: 2.0 * _step(A[0], 0.5) - 1.0,),  # sign
               lambda sp, a: sp.Abs(a), "|{0}|", r"\left|{0}\right|",

@@ -127,10 +127,13 @@ def _to_parser_syntax(template: str) -> str:
 
 
 def _prose(template: str, at: dict[str, float]) -> float:
-    """The value of a prose template (``1 if p0 > p1 else 0``, ``sign(p0)``) at ``at``."""
-    m = re.fullmatch(r"1 if (\w+) ([<>]) (\w+) else 0", template)
+    """The value of a prose template (``1 if p0 > 0 else 0``, ``1 if p0 > p1, ½ if equal, else
+    0``, ``sign(p0)``) at ``at``."""
+    m = re.fullmatch(r"1 if (\w+) ([<>]) (\w+),? (½ if equal, )?else 0", template)
     if m:
         left, right = (at.get(w, 0.0 if w == "0" else None) for w in (m[1], m[3]))
+        if left == right:
+            return 0.5 if m[4] else 0.0
         return float(left > right if m[2] == ">" else left < right)
     m = re.fullmatch(r"sign\((\w+)\)", template)
     return float(math.copysign(1.0, at[m[1]])) if m else math.nan
