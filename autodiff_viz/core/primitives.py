@@ -285,6 +285,7 @@ _rows = [
               aliases=("recip", "inv")),
 ]
 
+
 def unbroadcast(g: Any, shape: tuple) -> Any:
     """Sum ``g`` down to ``shape`` (undoing numpy broadcasting) for a reverse rule.
 
@@ -319,7 +320,7 @@ WORKAROUNDS = {"log10": "log(x)/log(10)", "log2": "log(x)/log(2)", "exp2": "2**x
                "asinh": "log(x + sqrt(x**2 + 1))", "acosh": "log(x + sqrt(x**2 - 1))",
                "atanh": "log((1 + x)/(1 - x))/2", "sec": "1/cos(x)", "csc": "1/sin(x)",
                "cot": "1/tan(x)", "sign": "x/abs(x)", "sgn": "x/abs(x)",
-               "relu6": "min(relu(x), 6)"}
+               "relu6": "min(relu(x), 6)", "softmax": "exp(x)/(exp(x) + exp(y) + …)"}
 
 
 def _aliases() -> dict[str, str]:

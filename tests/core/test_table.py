@@ -164,7 +164,8 @@ def test_max_min_keep_pythons_builtins_in_star_imports():
 @pytest.mark.parametrize("typed, meant", [
     ("arctan", "atan"), ("arcsin", "asin"), ("asin", "asin"), ("cosh", "cosh"), ("ln", "log"),
     ("Sqrt", "sqrt"), ("sqr", "sqrt"), ("maximum", "max"), ("sigma", "sigmoid"),
-    ("exp10", None), ("log10", None), ("asinh", None), ("atanh", None), ("sgn", None)])
+    ("exp10", None), ("log10", None), ("asinh", None), ("atanh", None), ("sgn", None),
+    ("softmax", None)])
 def test_suggestions_never_name_another_function(typed, meant):
     assert suggest(typed) == meant
 
