@@ -31,12 +31,20 @@ from typing import Any
 
 import sympy
 
-from ..core.build import _normalise, name_problem, parse_quietly
 from ..core.primitives import FUNCTIONS, PRIMITIVES
+from ..core.reader import (
+    CALLS,
+    CONSTANTS,
+    ParseError,
+    Walk,
+    name_problem,
+    normalise,
+    parse_quietly,
+    syntax_problem,
+)
 
 __all__ = ["AnswerError", "Limits", "LIMITS", "Parsed", "Validation", "parse", "parse_expression",
-           "validate",
-           "sig_figs", "ANSWER_FUNCTIONS"]
+           "validate", "sig_figs", "ANSWER_FUNCTIONS"]
 
 
 @dataclass(frozen=True)
@@ -62,26 +70,19 @@ class Limits:
 
 LIMITS = Limits()
 
-# Functions an answer may call: the scalar rows of the primitives table, plus a few that
-# students write for derivatives (cosh, sinh, step, sgn) and aliases that are read with a note.
-_TABLE_FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs",
-                    "square", "reciprocal")
-_EXTRA_FUNCTIONS = {"sinh": sympy.sinh, "cosh": sympy.cosh,
-                    # relu's and abs's slopes as the drawings write them: step(x), sgn(x)
-                    "step": lambda t: sympy.Heaviside(t, 0), "sgn": sympy.sign,
-                    "sign": sympy.sign}
-ANSWER_FUNCTIONS: tuple[str, ...] = tuple(
-    [f for f in _TABLE_FUNCTIONS if f in FUNCTIONS] + sorted(_EXTRA_FUNCTIONS))
-_ALIASES = {"ln": ("log", "ln is read as log, the natural logarithm"),
-            "sigma": ("sigmoid", "σ is read as sigmoid(t) = 1/(1 + exp(-t))")}
-_CONSTANTS = {"pi": sympy.pi, "e": sympy.E, "E": sympy.E}
+# Answers read what graph text reads (core.reader): every function of the table and its
+# aliases, the same names and constants. Answers add the slopes of relu and abs as the
+# drawings write them, and a note when an alias is read.
+_EXTRA = {"step": lambda t: sympy.Heaviside(t, 0), "sgn": sympy.sign, "sign": sympy.sign}
+ANSWER_FUNCTIONS: tuple[str, ...] = tuple(sorted({*FUNCTIONS, *_EXTRA}))
+_NOTES = {"ln": "ln is read as log, the natural logarithm",
+          "sigma": "σ is read as sigmoid(t) = 1/(1 + exp(-t))"}
+_CONSTANTS = {n: sympy.E if v == math.e else sympy.pi for n, v in CONSTANTS.items()}
 _UNDEFINED = {sympy.zoo: "a division by zero or log(0)", sympy.nan: "it is 0/0 or similar",
               sympy.oo: "it is infinite", -sympy.oo: "it is infinite"}
-_NOT_NUMBERS = {"inf", "infinity", "oo", "nan", "Infinity", "NaN", "None", "True", "False"}
-
-_CONSTANTS["π"] = sympy.pi
-# Letters, digits and _ are allowed as parts of names (the graph text's rule, see
-# core.build.name_problem); these are the other characters an answer may contain.
+_NOT_NUMBERS = {"inf", "infinity", "oo", "nan", "Infinity", "NaN"}
+# Letters, digits and _ are allowed as parts of names (core.reader.name_problem); these are
+# the other characters an answer may contain.
 _ALLOWED_CHARS = set("0123456789 +-*/().,=\t")
 _CHAR_HINTS = {
     "[": "use round brackets ( ) for grouping", "]": "use round brackets ( ) for grouping",
@@ -271,25 +272,27 @@ def parse(text: Any, variables: Sequence[str] = ("x", "y"), *, vector: bool = Fa
     if not src:
         raise AnswerError("the answer is empty: type an expression such as 1/(2*sqrt(b)) "
                           "or a number such as 0.8915")
-    src = _normalise(src)   # the graph text's reading of ^ · × − ² √ σ(...)
+    src = normalise(src)   # the graph text's reading of ^ · × − ² √ σ(...)
     _check_chars(src)
     if "..." in src:
         raise AnswerError("type the digits you have, without the dots: e.g. 0.8915 rather "
                           "than 0.8915...", hint=src.replace("...", "") or None)
     src = _check_equals(src)
-    _check_brackets(src, limits)
     variables = tuple(variables)
     if not vector and re.search(r"\d,\d", src) and not re.search(r"[A-Za-z]\w*\(", src):
         fixed = re.sub(r"(\d),(\d)", r"\1.\2", src)
         raise AnswerError(f"{src!r} has a comma: write decimals with a point, e.g. {fixed}",
                           hint=fixed)
     try:
-        tree = parse_quietly(src, mode="eval")
-    except SyntaxError as exc:
-        raise _syntax_error(src, exc, variables) from None
-    except (RecursionError, MemoryError, ValueError, OverflowError):
-        raise AnswerError("the answer is too complex to read; simplify it") from None
-    return _Builder(raw, src, variables, limits, any_names).build(tree, vector)
+        try:
+            tree = parse_quietly(src, mode="eval")
+        except SyntaxError as exc:
+            raise syntax_problem(src, exc) from None
+        except (RecursionError, MemoryError, ValueError, OverflowError):
+            raise AnswerError("the answer is too complex to read; simplify it") from None
+        return _Builder(raw, src, variables, limits, any_names).build(tree, vector)
+    except ParseError as exc:  # the reader's message, without a line number (one line)
+        raise AnswerError(exc.reason, exc.hint, exc.col, exc.token) from None
 
 
 # ----------------------------------------------------------------------------------------
@@ -320,80 +323,17 @@ def _check_equals(src: str) -> str:
                       + (f": e.g. {rhs}" if rhs else ""), hint=hint)
 
 
-def _check_brackets(src: str, limits: Limits) -> None:
-    depth = best = 0
-    for i, ch in enumerate(src):
-        if ch == "(":
-            depth += 1
-            best = max(best, depth)
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise AnswerError(f"a ')' at column {i + 1} has no matching '('", col=i + 1,
-                                  token=")")
-    if best > limits.depth:
-        raise AnswerError(f"the brackets are nested {best} deep; the limit is {limits.depth}. "
-                          "Simplify the answer.")
-    if depth:
-        raise AnswerError(f"unbalanced brackets: {src.count('(')} '(' but {src.count(')')} "
-                          "')'; add the missing ')'", hint=src + ")" * depth)
-
-
-def _syntax_error(src: str, exc: SyntaxError, variables: Sequence[str]) -> AnswerError:
-    m = re.search(r"(?<![\w.])(\d+(?:\.\d*)?)\s*([A-Za-z]\w*|\()", src)
-    if m:
-        fixed = src[:m.start()] + f"{m.group(1)}*{m.group(2)}" + src[m.end():]
-        return AnswerError(f"{m.group(0)!r} is not valid: did you mean {m.group(1)}*"
-                           f"{m.group(2)}? Write * for every product.", hint=fixed,
-                           col=m.start() + 1, token=m.group(0))
-    known = set(ANSWER_FUNCTIONS) | set(_ALIASES)
-    m = re.search(r"\b([A-Za-z]\w*)\s+([A-Za-z0-9][\w.]*)", src)
-    if m and m.group(1).lower() in known:
-        fn = m.group(1).lower()
-        fn = _ALIASES[fn][0] if fn in _ALIASES else fn
-        fixed = src[:m.start()] + f"{fn}({m.group(2)})" + src[m.end():]
-        return AnswerError(f"{m.group(1)} needs brackets: did you mean {fn}({m.group(2)})?",
-                           hint=fixed, col=m.start() + 1, token=m.group(0))
-    if m:
-        fixed = src[:m.start()] + f"{m.group(1)}*{m.group(2)}" + src[m.end():]
-        return AnswerError(f"{m.group(0)!r}: a product needs *, did you mean "
-                           f"{m.group(1)}*{m.group(2)}?", hint=fixed, col=m.start() + 1,
-                           token=m.group(0))
-    m = re.search(r"\)\s*(\(|[A-Za-z0-9])", src)
-    if m:
-        fixed = src[:m.start()] + ")*" + src[m.start() + 1:].lstrip()
-        return AnswerError(f"{m.group(0)!r}: a product needs *, e.g. ')*{m.group(1)}'",
-                           hint=fixed, col=m.start() + 1, token=m.group(0))
-    if re.search(r"[-+*/]\s*$", src):
-        return AnswerError("the answer ends with an operator: something is missing after it")
-    if re.search(r"\(\s*\)", src):
-        return AnswerError("empty brackets (): put an expression inside, e.g. sqrt(b)")
-    col = exc.offset or 1
-    near = src[max(col - 1, 0):col + 8]
-    shown = f" near {near!r}" if near.strip() else ""
-    return AnswerError(f"this is not a valid expression{shown}. Answers use numbers, "
-                       f"{', '.join(variables) or 'no variables'}, + - * / ^ and functions such "
-                       "as sqrt(b), log(x).", col=col, token=near or None)
-
-
 # ----------------------------------------------------------------------------------------
-# The tree walk
+# The tree walk (core.reader.Walk) building sympy
 # ----------------------------------------------------------------------------------------
 
-_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_OTHER = {ast.Attribute: "attribute access (a.b)", ast.Subscript: "indexing (a[i])",
-          ast.Lambda: "lambda", ast.Compare: "comparisons", ast.BoolOp: "and/or",
-          ast.IfExp: "if-else", ast.List: "lists", ast.Dict: "dictionaries", ast.Set: "sets",
-          ast.JoinedStr: "f-strings", ast.ListComp: "comprehensions",
-          ast.GeneratorExp: "generators", ast.Starred: "starred expressions",
-          ast.NamedExpr: "the := operator", ast.Await: "await", ast.Yield: "yield",
-          ast.Tuple: "a list of values"}
+class _Builder(Walk):
+    extra, guess_variables = {name: 1 for name in _EXTRA}, False
 
-
-class _Builder:
     def __init__(self, raw: str, src: str, variables: tuple[str, ...], limits: Limits,
                  any_names: bool) -> None:
-        self.raw, self.src, self.limits, self.any_names = raw, src, limits, any_names
+        super().__init__(src)
+        self.raw, self.limits, self.any_names = raw, limits, any_names
         for v in variables:
             problem = name_problem(v) if isinstance(v, str) else f"{v!r} is not a name"
             if problem is not None:
@@ -404,17 +344,6 @@ class _Builder:
         self.notes: list[str] = []
         self.literal_symbols = False
         self.literals: list[tuple[Any, str]] = []
-
-    def seg(self, node: ast.AST) -> str:
-        try:
-            return ast.get_source_segment(self.src, node) or ""
-        except Exception:  # noqa: BLE001 - a best-effort excerpt only
-            return ""
-
-    def err(self, node: ast.AST, message: str, hint: str | None = None) -> AnswerError:
-        col = getattr(node, "col_offset", None)
-        return AnswerError(message, hint=hint, col=None if col is None else col + 1,
-                           token=self.seg(node) or None)
 
     # sizes -------------------------------------------------------------------------------
     def _measure(self, root: ast.AST) -> None:
@@ -472,98 +401,18 @@ class _Builder:
         except (AnswerError, ArithmeticError, ValueError, TypeError):
             return None, ()
 
-    def expr(self, root: ast.AST) -> Any:
-        """Post-order walk with an explicit stack."""
-        results: dict[int, Any] = {}
-        stack: list[tuple[ast.AST, bool]] = [(root, False)]
-        while stack:
-            node, ready = stack.pop()
-            if not ready:
-                kids = self.children(node)
-                stack.append((node, True))
-                stack.extend((k, False) for k in reversed(kids))
-                continue
-            results[id(node)] = self.make(node, results)
-        return results[id(root)]
-
-    def children(self, node: ast.AST) -> list[ast.AST]:
-        if isinstance(node, ast.BinOp):
-            if type(node.op) not in _BINOPS:
-                sym = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@"}.get(type(node.op),
-                                                                             type(node.op).__name__)
-                raise self.err(node, f"the operator {sym} is not supported; use + - * / and "
-                               "^ (or **) for powers")
-            return [node.left, node.right]
-        if isinstance(node, ast.UnaryOp):
-            if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                raise self.err(node, "only - and + may stand before a value ('not' and ~ are "
-                               "not supported)")
-            return [node.operand]
-        if isinstance(node, ast.Call):
-            self.check_call(node)
-            return list(node.args)
-        if isinstance(node, (ast.Name, ast.Constant)):
-            return []
-        what = _OTHER.get(type(node), type(node).__name__)
-        raise self.err(node, f"{what} is not allowed in an answer; use numbers, "
-                       f"{self._names()}, + - * / ^ and functions such as sqrt(b)")
-
     def _names(self) -> str:
         return ", ".join(self.variables) if self.variables else "no variables"
 
-    def check_call(self, node: ast.Call) -> None:
-        f = node.func
-        if not isinstance(f, ast.Name):
-            inner = ", ".join(self.seg(a) for a in node.args) or "..."
-            left = self.seg(f)
-            if isinstance(f, ast.BinOp) and left:
-                left = f"({left})"
-            if isinstance(f, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.Call)) and left:
-                raise self.err(node, f"{self.seg(node)!r}: a product needs *, did you mean "
-                               f"{left}*({inner})?", hint=self._replace(node,
-                                                                     f"{left}*({inner})"))
-            raise self.err(node, "only plain function calls such as log(x) are allowed")
-        name = f.id
-        if node.keywords:
-            raise self.err(node, f"{name}() takes no keyword arguments")
-        inner = ", ".join(self.seg(a) for a in node.args) or "..."
-        if name in self.symbols or (self.any_names and name not in ANSWER_FUNCTIONS
-                                    and name not in _ALIASES):
-            raise self.err(node, f"{name} is a variable, not a function: did you mean "
-                           f"{name}*({inner})?", hint=self._replace(node, f"{name}*({inner})"))
-        if name in _ALIASES:
-            target, note = _ALIASES[name]
-            if note not in self.notes:
-                self.notes.append(note)
-            name = target
-        if name not in ANSWER_FUNCTIONS:
-            lower = name.lower()
-            if lower in ANSWER_FUNCTIONS or lower in _ALIASES:
-                good = _ALIASES[lower][0] if lower in _ALIASES else lower
-                raise self.err(f, f"unknown function {name!r}: names are case-sensitive; did "
-                               f"you mean {good}({inner})?",
-                               hint=self._replace(node, f"{good}({inner})"))
-            close = difflib.get_close_matches(name, ANSWER_FUNCTIONS, n=1, cutoff=0.6)
-            if close:
-                raise self.err(f, f"unknown function {name!r}: did you mean {close[0]}"
-                               f"({inner})? Supported: {', '.join(ANSWER_FUNCTIONS)}",
-                               hint=self._replace(node, f"{close[0]}({inner})"))
-            raise self.err(f, f"unknown function {name!r}; supported: "
-                           f"{', '.join(ANSWER_FUNCTIONS)}")
-        if len(node.args) != 1:
-            extra = (" (log is the natural logarithm; for log base 10 write log(x)/log(10))"
-                     if name == "log" else "")
-            raise self.err(node, f"{name}() takes 1 argument, got {len(node.args)}{extra}")
+    def is_variable(self, name: str) -> bool:
+        return name in self.symbols or (self.any_names and name not in CALLS
+                                        and name not in self.extra)
 
     def _show(self, text: str) -> str:
         """Text for a message: no spaces around operators, ``^`` if the student typed it."""
         text = re.sub(r"\s*([-+*/])\s*", r"\1", text).replace("* *", "**")
         text = re.sub(r"\*\*", "^", text) if "^" in self.raw else text
         return text
-
-    def _replace(self, node: ast.AST, text: str) -> str | None:
-        seg = self.seg(node)
-        return self.src.replace(seg, text, 1) if seg else None
 
     # building ------------------------------------------------------------------------------
     def make(self, node: ast.AST, results: dict[int, Any]) -> Any:
@@ -575,13 +424,11 @@ class _Builder:
             inner = results[id(node.operand)]
             return -inner if isinstance(node.op, ast.USub) else inner
         if isinstance(node, ast.Call):
-            name = node.func.id
-            name = _ALIASES[name][0] if name in _ALIASES else name
-            arg = results[id(node.args[0])]
-            if name in _EXTRA_FUNCTIONS:
-                out = _EXTRA_FUNCTIONS[name](arg)
-            else:
-                out = PRIMITIVES[FUNCTIONS[name]].sympy(sympy, arg)
+            note = _NOTES.get(node.func.id)
+            if note and note not in self.notes:
+                self.notes.append(note)
+            name, args = self.function(node), [results[id(a)] for a in node.args]
+            out = _EXTRA[name](*args) if name in _EXTRA else PRIMITIVES[name].sympy(sympy, *args)
             return self.bounded(node, out)
         left, right = results[id(node.left)], results[id(node.right)]
         op = type(node.op)
@@ -599,15 +446,9 @@ class _Builder:
         return self.bounded(node, out)
 
     def constant(self, node: ast.Constant) -> Any:
-        v = node.value
-        if isinstance(v, bool) or v is None or v is Ellipsis:
-            raise self.err(node, f"{self.seg(node) or v!r} is not a number")
-        if isinstance(v, complex):
-            raise self.err(node, "complex numbers are not supported (j is not a variable)")
+        v = self.number(node)
         if isinstance(v, int):
             digits = len(str(abs(v))) if v < 10 ** 400 else 401
-            if "_" in self.seg(node):
-                raise self.err(node, f"write the number {self.seg(node)} without _")
             if digits > self.limits.int_digits:
                 raise self.err(node, f"an integer with {digits} digits is too large; the limit "
                                f"is {self.limits.int_digits} digits")
@@ -619,15 +460,12 @@ class _Builder:
                 raise self.err(node, f"the number {text} is too large or too small; use "
                                f"numbers between 1e-{self.limits.magnitude} and "
                                f"1e{self.limits.magnitude}")
-            if "_" in text:
-                raise self.err(node, f"write the number {text} without _")
             self.decimals.append(text)
             if self.literal_symbols:
                 symbol = sympy.Dummy(f"_dec{len(self.decimals)}")  # no typed name starts with _
                 self.literals.append((symbol, text))
                 return symbol
             return sympy.Float(text, max(15, len(text)))
-        raise self.err(node, f"{type(v).__name__} values are not allowed; type a number")
 
     def name(self, node: ast.Name) -> Any:
         n = node.id
@@ -635,47 +473,37 @@ class _Builder:
             return self.symbols[n]
         if n.startswith("_"):
             raise self.err(node, f"names may not start with '_' ({n!r})")
-        if n in _CONSTANTS:
-            if n in ("e", "E"):
-                note = f"{n} is read as Euler's number e ≈ 2.71828"
-                if note not in self.notes:
-                    self.notes.append(note)
+        if self.bare(node) is not None:  # a constant (a function without brackets raises)
+            note = "e is read as Euler's number e ≈ 2.71828"
+            if n == "e" and note not in self.notes:
+                self.notes.append(note)
             return _CONSTANTS[n]
-        if n in ANSWER_FUNCTIONS or n in _ALIASES:
-            return self._bare_function(node)
         if n in _NOT_NUMBERS:
             raise self.err(node, f"{n} is not allowed: type a finite number or expression")
         if self.any_names and not n.startswith("_"):
             self.symbols[n] = sympy.Symbol(n)
             return self.symbols[n]
-        raise self.err(node, self._unknown_name(n), hint=self._name_hint(node, n))
-
-    def _bare_function(self, node: ast.Name) -> Any:
-        m = re.match(r"\s*(\*\*|\*)?\s*(\w+)", self.src[node.end_col_offset or 0:])
-        arg = m.group(2) if m and not m.group(1) else "..."
-        raise self.err(node, f"{node.id} is a function: write {node.id}({arg}) with brackets")
+        raise self.err(node, self._unknown_name(n), self._name_fix(n))
 
     def _unknown_name(self, n: str) -> str:
-        low = {v.lower(): v for v in self.variables}
+        low = {v.lower(): v for v in (*self.variables, *CONSTANTS)}
         if n.lower() in low and n != low[n.lower()]:
             return (f"unknown name {n!r}: names are case-sensitive; did you mean "
                     f"{low[n.lower()]}?")
         if len(n) > 1 and all(ch in self.symbols for ch in n):
             return f"unknown name {n!r}: did you mean {'*'.join(n)}? Write * for every product."
-        if n.lower() in _ALIASES or n.lower() in ANSWER_FUNCTIONS:
+        if n.lower() in CALLS or n.lower() in self.extra:
             return f"{n} is a function name; write it with brackets, e.g. {n.lower()}(x)"
         close = difflib.get_close_matches(n, self.variables, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]}?)" if close else ""
         return (f"unknown name {n!r}{hint}; this answer may use "
                 f"{self._names()} and the functions {', '.join(ANSWER_FUNCTIONS)}")
 
-    def _name_hint(self, node: ast.Name, n: str) -> str | None:
-        low = {v.lower(): v for v in self.variables}
+    def _name_fix(self, n: str) -> str | None:
+        low = {v.lower(): v for v in (*self.variables, *CONSTANTS)}
         if n.lower() in low:
-            return self._replace(node, low[n.lower()])
-        if len(n) > 1 and all(ch in self.symbols for ch in n):
-            return self._replace(node, "*".join(n))
-        return None
+            return low[n.lower()]
+        return "*".join(n) if len(n) > 1 and all(ch in self.symbols for ch in n) else None
 
     # limits on numbers -------------------------------------------------------------------
     def check_power(self, node: ast.BinOp, base: Any, exp: Any) -> None:

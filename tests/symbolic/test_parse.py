@@ -300,7 +300,7 @@ def test_ln_is_read_as_log_with_a_note():
 
 def test_variable_used_as_function():
     v = _err("b(1+b)")
-    assert "b is a variable, not a function: did you mean b*(1+b)?" in v.message
+    assert "'b' is a variable, not a function: did you mean b*(1+b)?" in v.message
     assert v.hint == "b*(1+b)"
 
 
