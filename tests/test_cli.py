@@ -70,7 +70,7 @@ def test_grad_text_output():
 
 @pytest.mark.parametrize("args, words", [
     (["grad", "2x + y", "--at", "x=1,y=2"], ["2*x"]),
-    (["grad", "ln(x)", "--at", "x=1"], ["log"]),
+    (["grad", "lg(x)", "--at", "x=1"], ["log"]),
     (["grad", "foo(x, y)", "--at", "x=1,y=2"], ["foo", "sqrt"]),
     (["grad", "import os", "--at", "x=1"], ["import"]),
     (["grad", "__import__('os').system('echo pwned')", "--at", "x=1"], ["function call"]),

@@ -32,6 +32,7 @@ import numpy as np
 
 from .graph import Graph, gc_paused
 from .primitives import PRIMITIVES, primitive, unbroadcast
+from .reader import EULER
 
 __all__ = ["Step", "Contribution", "Run", "TangentRun", "Path", "Paths", "DomainError",
            "InputError", "evaluate", "forward", "reverse", "forward_mode", "count_paths",
@@ -189,7 +190,8 @@ def bind_inputs(graph: Graph, inputs: Mapping[str, Any]) -> dict[str, Any]:
         if missing:
             parts.append(f"missing value for {', '.join(missing)}")
         if extra:
-            parts.append(f"{', '.join(extra)} is not an input of this graph")
+            parts.append(f"{', '.join(extra)} is not an input of this graph"
+                         + (f" ({EULER})" if "e" in extra else ""))
         example = ", ".join(f"{n}=1.0" for n in graph.inputs)
         raise InputError("; ".join(parts) + f". This graph's inputs are: "
                          f"{', '.join(graph.inputs) or '(none)'}; e.g. evaluate({example})")

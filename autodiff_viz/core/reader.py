@@ -50,8 +50,7 @@ CONSTANTS = {"e": math.e, "pi": math.pi, "π": math.pi}
 #: The one message for someone who meant ``e`` as a variable.
 EULER = "e is Euler's number (2.71828…), not a variable: rename the variable, e.g. to e1 or ε"
 #: Every name text may call, mapped to its row: the table's function rows and their aliases.
-CALLS: dict[str, str] = {**{a: PRIMITIVES[f].name for f in FUNCTIONS for a in PRIMITIVES[f].aliases},
-                         **FUNCTIONS}
+CALLS = {**{a: f for f in FUNCTIONS for a in PRIMITIVES[f].aliases}, **FUNCTIONS}
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 
 
@@ -264,7 +263,7 @@ def syntax_problem(src: str, exc: SyntaxError) -> ParseError:
                    f"{m.group(1)}*{m.group(2)}")
     if depth:
         return ParseError(f"unbalanced brackets: {full.count('(')} '(' but {full.count(')')} "
-                          "')'; add the missing ')'", line, col, None,
+                          "')'", line, col, None,
                           src + ")" * depth if len(lines) == 1 else None)
     if re.search(r"[-+*/]\s*$", full):
         return ParseError("the text ends with an operator: something is missing after it",
@@ -358,13 +357,20 @@ class Walk:
     guess_variables = True  # an unknown name(...) may be a variable missing its *
 
     def __init__(self, src: str) -> None:
-        self.src = src
+        self.src, self._lines, self._grouped = src, None, None
 
     def functions(self) -> str:
         return ", ".join(sorted({*FUNCTIONS, *self.extra}))
 
     def seg(self, node: ast.AST) -> str:
+        """The node's text (one line at a time: ast.get_source_segment splits all of src)."""
         try:
+            if self._lines is None:  # \r also ends a line for ast
+                self._lines = [] if "\r" in self.src else [
+                    line.encode() for line in self.src.split("\n")]
+            if node.lineno == node.end_lineno and self._lines:
+                line = self._lines[node.lineno - 1]
+                return line[node.col_offset:node.end_col_offset].decode()
             return ast.get_source_segment(self.src, node) or ""
         except Exception:  # noqa: BLE001 - a best-effort excerpt only
             return ""
@@ -424,6 +430,10 @@ class Walk:
 
     def check_call(self, node: ast.Call) -> None:
         f = node.func
+        if isinstance(f, ast.Name) and f.id in CALLS and not node.keywords and all(
+                type(a) is not ast.Starred for a in node.args):  # the usual case, fast
+            self._arity(node, f.id)
+            return
         inner = ", ".join(self.seg(a) for a in node.args) or "..."
         if isinstance(f, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.Call)):  # 2(x+1)
             left = f"({self.seg(f)})" if isinstance(f, ast.BinOp) else self.seg(f)
@@ -439,6 +449,9 @@ class Walk:
             raise self.err(node, "starred arguments are not allowed")
         if name not in CALLS and name not in self.extra:
             self._unknown(node, name, inner)
+        self._arity(node, name)
+
+    def _arity(self, node: ast.Call, name: str) -> None:
         arity = self.extra.get(name) or PRIMITIVES[CALLS[name]].arity
         if len(node.args) != arity:
             log = " (log is the natural logarithm; for log base 10 write log(x)/log(10))"
@@ -463,8 +476,8 @@ class Walk:
             raise self.err(f, f"{name}() is not a primitive; write {WORKAROUNDS[name]}. "
                            f"Supported: {supported}")
         arg = node.args[0] if len(node.args) == 1 else None
-        if (arg is not None and self.guess_variables and not name.startswith("_") and name not in vars(builtins)
-                and not keyword.iskeyword(name)
+        if (arg is not None and self.guess_variables and not name.startswith("_")
+                and name not in vars(builtins) and not keyword.iskeyword(name)
                 and not (isinstance(arg, ast.Constant) and isinstance(arg.value, str))):
             raise self.err(f, f"{name!r} is a variable, not a function: did you mean "
                            f"{name}*({inner})? Supported functions: {supported}",
@@ -473,13 +486,15 @@ class Walk:
 
     def number(self, node: ast.Constant) -> int | float:
         """A literal's value once it is surely a plain number."""
-        v, seg = node.value, self.seg(node)
+        v = node.value
         if isinstance(v, complex):
             raise self.err(node, "complex numbers are not supported (j is not a variable)")
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise self.err(node, f"{seg or repr(v)} is not a number; only numbers, names, "
-                           "operators and functions are allowed")
-        if "_" in seg:
+            raise self.err(node, f"{self.seg(node) or repr(v)} is not a number; only numbers, "
+                           "names, operators and functions are allowed")
+        if self._grouped is None:  # 1_000: one search, not one excerpt per number
+            self._grouped = re.search(r"\d_\d", self.src) is not None
+        if self._grouped and "_" in (seg := self.seg(node)):
             raise self.err(node, f"write the number {seg} without _", seg.replace("_", ""))
         return v
 

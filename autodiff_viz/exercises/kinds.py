@@ -129,8 +129,7 @@ def _derivative_score(source_node: Callable[[Run], str]) -> Callable[[Run], floa
 
 def _names(g: Graph) -> tuple[str, ...]:
     """Node names a number-valued answer may mention (only to be told to put in values)."""
-    return tuple(n.name for n in g.nodes if n.op != "const" and name_problem(n.name) is None
-                 and n.name not in ("e", "E"))
+    return tuple(n.name for n in g.nodes if n.op != "const" and name_problem(n.name) is None)
 
 
 def _listing(g: Graph) -> str:
