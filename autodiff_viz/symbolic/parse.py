@@ -33,6 +33,7 @@ import sympy
 
 from ..core.primitives import FUNCTIONS, PRIMITIVES
 from ..core.reader import (
+    _BINOPS,
     CALLS,
     CONSTANTS,
     ParseError,
@@ -431,19 +432,9 @@ class _Builder(Walk):
             out = _EXTRA[name](*args) if name in _EXTRA else PRIMITIVES[name].sympy(sympy, *args)
             return self.bounded(node, out)
         left, right = results[id(node.left)], results[id(node.right)]
-        op = type(node.op)
-        if op is ast.Add:
-            out = left + right
-        elif op is ast.Sub:
-            out = left - right
-        elif op is ast.Mult:
-            out = left * right
-        elif op is ast.Div:
-            out = left / right
-        else:
+        if isinstance(node.op, ast.Pow):
             self.check_power(node, left, right)
-            out = left ** right
-        return self.bounded(node, out)
+        return self.bounded(node, PRIMITIVES[_BINOPS[type(node.op)]].sympy(sympy, left, right))
 
     def constant(self, node: ast.Constant) -> Any:
         v = self.number(node)
