@@ -1,7 +1,7 @@
 """Graph builders: expression text, program text (a Wengert list) and traced Python functions.
 
-Text is parsed with :mod:`ast` against a whitelist and turned into nodes directly; nothing a
-user types is ever evaluated.
+Text is read by :mod:`.reader` (the whitelist walk shared with typed answers) and turned into
+nodes directly; nothing a user types is ever evaluated.
 
 >>> g = from_text("sqrt(log(x)*y) + log(x)*y")
 >>> [g.describe(n) for n in g.nodes if n.op != "input"]
