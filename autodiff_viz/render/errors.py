@@ -9,7 +9,7 @@ autodiff_viz.render.errors.RenderError: this graph has 151 nodes; ...
 
 from __future__ import annotations
 
-__all__ = ["RenderError", "DotNotFound", "StepError", "MAX_NODES", "INSTALL_HINT",
+__all__ = ["RenderError", "DotNotFound", "MAX_NODES", "INSTALL_HINT",
            "check_size"]
 
 #: Graphs with more nodes than this are refused (unreadable, and slow to lay out).
@@ -36,10 +36,6 @@ class DotNotFound(RenderError):
         super().__init__(f"Graphviz's {program!r} program was not found on PATH. "
                          + INSTALL_HINT)
         self.program = program
-
-
-class StepError(RenderError, IndexError):
-    """A step number outside the run's steps."""
 
 
 def check_size(n_nodes: int, max_nodes: int = MAX_NODES) -> None:

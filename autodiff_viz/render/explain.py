@@ -36,6 +36,7 @@ from ..core.notation import (
     tangent_tex,
     tex_name,
 )
+from ..core import passes
 from ..core.passes import Step
 from ..core.primitives import PRIMITIVES
 from .fmt import number
@@ -194,13 +195,7 @@ def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True,
     check_lang(lang)
     source = run if view is None else view
     steps: Sequence[Step] = source.steps
-    if not isinstance(step_index, (int, np.integer)) or isinstance(step_index, bool):
-        raise TypeError(f"step_index must be a whole number, got {step_index!r}")
-    n = len(steps)
-    if not -n <= step_index < n:
-        raise IndexError(f"step {step_index} out of range: there are {n} steps "
-                         f"(0 to {n - 1})")
-    step = steps[int(step_index)]
+    step = steps[passes.step_index(step_index, len(steps))]
     g: Graph = run.graph
     if step.phase == "forward":
         out = _forward(run, g, steps, step, exact, lang)

@@ -37,12 +37,12 @@ from ..core.notation import adjoint as bar
 from ..core.notation import partial as d
 from ..core.notation import spell_bars
 from ..core.notation import tangent as dot
-from ..core.passes import Paths, Run, Step, TangentRun
-from .errors import RenderError, StepError
+from ..core.passes import Paths, Run, Step, TangentRun, step_index
+from .errors import RenderError
 from .fmt import is_array, number, skeleton, truncate
 from .i18n import check_lang, t
 
-__all__ = ["NodeView", "EdgeView", "Scene", "Texts", "scene", "layout_lines", "LABELS",
+__all__ = ["NodeView", "EdgeView", "Scene", "Texts", "scene", "layout_lines", "LABELS", "check_choice",
            "view_steps", "BLANK", "SMALL"]
 
 LABELS = ("numeric", "symbolic", "both")
@@ -102,10 +102,18 @@ class Scene:
     phase: str
 
 
-def _check_labels(labels: str) -> None:
-    if labels not in LABELS:
-        raise RenderError(f"labels must be one of {', '.join(map(repr, LABELS))}; "
-                          f"got {labels!r}")
+def check_choice(name: str, value: Any, allowed: Sequence[str] = LABELS,
+                 error: type[Exception] = RenderError) -> Any:
+    """``value`` when it is one of ``allowed`` (the label styles by default), else ``error``.
+
+    >>> check_choice("labels", "fancy")
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.render.errors.RenderError: labels must be one of numeric, symbolic, both; got 'fancy'
+    """
+    if value not in allowed:
+        raise error(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
 
 
 class Texts:
@@ -119,7 +127,7 @@ class Texts:
 
     def __init__(self, run: Run, labels: str = "numeric", digits: int = 4,
                  layout: bool = False, values: bool = False, lang: str = "en") -> None:
-        _check_labels(labels)
+        check_choice("labels", labels)
         self.lang = check_lang(lang)
         if not isinstance(values, bool):
             raise RenderError(f"values must be True or False; got {values!r}")
@@ -314,19 +322,6 @@ def view_steps(run: Run, view: Any = None) -> Sequence[Step]:
     return view.steps
 
 
-def _resolve(steps: Sequence[Step], step: int | None) -> int | None:
-    if step is None:
-        return None
-    if isinstance(step, bool) or not isinstance(step, int):
-        raise RenderError(f"step must be an integer step number or None; got {step!r}")
-    n = len(steps)
-    k = step + n if step < 0 else step
-    if not 0 <= k < n:
-        raise StepError(f"step {step} is out of range: there are {n} steps (0 to {n - 1}, "
-                        "or None for the final state)")
-    return k
-
-
 class _Script:
     """When each node learns its value / adjoint / tangent (step index; -1: from the start)."""
 
@@ -348,7 +343,7 @@ def scene(run: Run, step: int | None = None, labels: str = "numeric", view: Any 
           texts: Texts | None = None, _script: _Script | None = None) -> Scene:
     """The scene after step ``step`` of ``(view or run).steps`` (None: the final state)."""
     steps = view_steps(run, view)
-    k = _resolve(steps, step)
+    k = step_index(step, len(steps), final=True)
     texts = texts or Texts(run, labels)
     script = _script or _Script(steps, run.graph)
     if isinstance(view, Paths):

@@ -36,7 +36,7 @@ from .dot import (
 )
 from .errors import MAX_NODES, RenderError, check_size
 from .fmt import number
-from .scene import LABELS, Texts, _check_labels, _Script, scene, view_steps
+from .scene import LABELS, Texts, _Script, check_choice, scene, view_steps
 
 __all__ = ["view_data", "scene_data", "view_key", "mode_view", "view_mode", "table", "ints",
            "bundle", "Bundle", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT", "STATIC"]
@@ -270,12 +270,11 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
     small = len(g.nodes) <= EXACT_NODES
     wanted = list(labels) if labels is not None else (list(LABELS) if small else ["numeric"])
     for lab in [*wanted, initial_labels]:
-        _check_labels(lab)
+        check_choice("labels", lab)
     if initial_labels not in wanted:
         wanted.insert(0, initial_labels)
     modes = [m for m in ("reverse", "forward", "paths") if m in set(modes)]
-    if mode not in modes:
-        raise RenderError(f"mode must be one of {', '.join(map(repr, modes))}; got {mode!r}")
+    check_choice("mode", mode, modes)
     wrts = list(g.inputs)
     if wrt is not None and wrt not in wrts:
         raise RenderError(f"wrt={wrt!r} is not an input; inputs are {', '.join(wrts)}")

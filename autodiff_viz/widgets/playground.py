@@ -30,7 +30,7 @@ from ..core.inputs import parse_inputs as parse_at
 from ..core.passes import DomainError, InputError
 from ..core.primitives import UnknownPrimitive
 from ..render.errors import RenderError
-from ..render.scene import LABELS
+from ..render.scene import LABELS, check_choice
 from .stepper import MODES, Stepper
 from .view import sendable
 
@@ -84,10 +84,8 @@ class Playground(w.VBox):
 
     def __init__(self, text: str = _EXAMPLE, at: str | Mapping[str, Any] = "x=3, y=2", *,
                  mode: str = "reverse", labels: str = "numeric") -> None:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-        if labels not in LABELS:
-            raise ValueError(f"labels must be one of {', '.join(LABELS)}; got {labels!r}")
+        check_choice("mode", mode, MODES, ValueError)
+        check_choice("labels", labels, LABELS, ValueError)
         if not isinstance(at, str):
             at = ", ".join(f"{k}={v}" for k, v in dict(at).items())
         self._mode, self._labels = mode, labels
