@@ -10,7 +10,7 @@ of it) into an :class:`Explanation`. The stepper widget and the HTML export both
 'Forward pass, step 3 of 4 (3/10): c = √b'
 >>> e.text
 'c = √b = √(2·log(3)) ≈ 1.482; ∂c/∂b = 1/(2√b) ≈ 0.3373'
->>> print(explain(run, 6).text.replace(" (", "\\n(").replace("; ", "\\n"))
+>>> print(explain(run, 6, exact=True).text.replace(" (", "\\n(").replace("; ", "\\n"))
 b̄ = c̄·∂c/∂b + f̄·∂f/∂b = 1·0.3373 + 1·1 = 1.337
 (b is used 2 times, so its adjoint sums 2 contributions)
 exactly 1/(2·√(2·log(3))) + 1
@@ -161,10 +161,10 @@ def _exact_text(run: Any, kind: str, node: str, exact: bool) -> tuple[str, str] 
     if forms is None:
         return None
     try:
-        from ..symbolic import latex_of, unicode_of
+        from ..symbolic import latex_of, longer_than, unicode_of
 
         e = forms.value(node) if kind == "value" else forms.adjoint(node)
-        if e is None or e.is_Integer or e.is_Float:
+        if e is None or e.is_Integer or e.is_Float or longer_than(e, 40):
             return None
         text = unicode_of(e)
         if len(text) > 40:
@@ -178,7 +178,7 @@ def _exact_text(run: Any, kind: str, node: str, exact: bool) -> tuple[str, str] 
 # The explanations
 # ----------------------------------------------------------------------------------------
 
-def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True,
+def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = False,
             lang: str = "en") -> Explanation:
     """Explain step ``step_index`` of ``view.steps`` (``view`` defaults to ``run``).
 
@@ -186,7 +186,8 @@ def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True,
         run: a :class:`~autodiff_viz.core.passes.Run`.
         step_index: index into the steps (negative counts from the end).
         view: ``run.forward_mode(x)`` or ``run.paths(x)`` to explain those steps instead.
-        exact: also show exact forms of values when the symbolic layer is available.
+        exact: also show exact forms of values (loads sympy; the view asks for them with
+            symbolic or both labels on small graphs).
         lang: ``"en"`` or ``"ko"`` (see :mod:`autodiff_viz.render.i18n`).
 
     Returns:
@@ -213,7 +214,7 @@ def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True,
     return out
 
 
-def explain_all(run: Any, view: Any = None, *, exact: bool = True,
+def explain_all(run: Any, view: Any = None, *, exact: bool = False,
                 lang: str = "en") -> list[Explanation]:
     """:func:`explain` for every step, in order.
 

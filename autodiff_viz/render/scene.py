@@ -46,6 +46,8 @@ __all__ = ["NodeView", "EdgeView", "Scene", "Texts", "scene", "layout_lines", "L
            "view_steps", "BLANK", "SMALL"]
 
 LABELS = ("numeric", "symbolic", "both")
+#: Exact forms with more terms than this are not printed in a label ("… ≈ 0.25" instead).
+LONG = 48
 #: An empty text line that still takes its slot (Graphviz drops truly empty lines).
 BLANK = " "
 #: Numbers in layout text are at least this wide, so most input values give the same layout.
@@ -167,8 +169,10 @@ class Texts:
         return _MIN_NUMBER if short else text
 
     def _sym(self, expr: Any) -> str:
-        from ..symbolic import unicode_of
+        from ..symbolic import longer_than, unicode_of
 
+        if longer_than(expr, LONG):
+            return "…"  # too long to read in a label (and slow to print)
         text = unicode_of(expr)
         if getattr(expr, "is_Rational", False) and len(text) > 16:  # 10**300: show 1e+300
             text = number(float(expr), self.digits)
@@ -179,10 +183,10 @@ class Texts:
         """Right-hand side for numeric / symbolic / both."""
         if self.exact is None or expr is None:
             return self.num(v)
-        if self.labels == "symbolic":
+        if self.labels == "symbolic" and self._sym(expr) != "…":
             return self._sym(expr)
         sym, num = self._sym(expr), self.num(v)
-        return sym if sym == num else f"{sym} ≈ {num}"
+        return sym if sym == num else f"{sym} ≈ {num}"  # a long form: "… ≈ 0.25"
 
     def _with_rows(self, i: int, head: str, v: Any) -> str:
         """``head`` followed by the node's row lines (entries of ``v``, or blanks)."""

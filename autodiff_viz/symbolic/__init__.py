@@ -25,6 +25,7 @@ from .exact_forms import (
     exact_number,
     exact_tangents,
     latex_of,
+    longer_than,
     steps_table,
     tamper,
     unicode_of,
@@ -33,7 +34,7 @@ from .exact_forms import (
 from .from_sympy import from_sympy
 
 __all__ = ["exact", "Exact", "ExactTooLarge", "exact_tangents", "exact_number", "verify",
-           "Report", "Check", "approx", "tamper", "steps_table", "latex_of", "unicode_of",
+           "Report", "Check", "approx", "tamper", "steps_table", "latex_of", "unicode_of", "longer_than",
            "from_sympy", "check"]
 
 #: Loaded on first use, so this package works before (or without) the checker modules.

@@ -39,6 +39,7 @@ from ..core.passes import Run
 from ..core.primitives import PRIMITIVES, UnknownPrimitive, sympy_heads
 
 __all__ = ["Exact", "ExactTooLarge", "exact", "exact_tangents", "exact_number", "unicode_of",
+           "longer_than",
            "latex_of", "verify", "Report", "Check", "tamper", "steps_table", "MAX_NODES",
            "MAX_SIZE", "MAX_DEPTH", "TIME_BUDGET", "approx"]
 
@@ -270,7 +271,7 @@ class Exact:
                 self.partials[e] = self.meter.check(
                     part, f"∂{node.name}/∂{g.nodes[node.args[pos]].name}")
         self.adjoints: list[sp.Expr | None] = self._reverse()
-        self._tangents: dict[str, list[sp.Expr | None]] = {}
+        self._tangents: dict[str, Any] = {}
 
     def _reverse(self) -> list[sp.Expr | None]:
         g = self.graph
@@ -321,22 +322,31 @@ class Exact:
         """Exact forward-mode tangents ∂node/∂``wrt`` per node index."""
         if wrt not in self.graph.inputs:
             raise KeyError(f"{wrt!r} is not an input; inputs are {', '.join(self.graph.inputs)}")
-        if wrt not in self._tangents:
-            g = self.graph
-            self.meter.restart()
-            tan: list[sp.Expr | None] = [None] * len(g.nodes)
-            for i, node in enumerate(g.nodes):
-                if not g.needs_grad[i]:
-                    continue
-                if node.op == "input":
-                    tan[i] = sp.Integer(1 if node.name == wrt else 0)
-                    continue
-                terms = [self.partials[e] * tan[g.edges[e].src] for e in g.in_edges[i]
-                         if tan[g.edges[e].src] is not None]
-                tan[i] = self.meter.check(_tidy(sp.Add(*terms), self.meter),
-                                          f"the tangent of {node.name!r}")
-            self._tangents[wrt] = tan
-        return self._tangents[wrt]
+        if wrt not in self._tangents:  # a failure is kept like a success: no retry
+            try:
+                self._tangents[wrt] = self._tangent_sweep(wrt)
+            except ExactTooLarge as exc:
+                self._tangents[wrt] = exc
+        got = self._tangents[wrt]
+        if isinstance(got, ExactTooLarge):
+            raise ExactTooLarge(*got.args)
+        return got
+
+    def _tangent_sweep(self, wrt: str) -> list[sp.Expr | None]:
+        g = self.graph
+        self.meter.restart()
+        tan: list[sp.Expr | None] = [None] * len(g.nodes)
+        for i, node in enumerate(g.nodes):
+            if not g.needs_grad[i]:
+                continue
+            if node.op == "input":
+                tan[i] = sp.Integer(1 if node.name == wrt else 0)
+                continue
+            terms = [self.partials[e] * tan[g.edges[e].src] for e in g.in_edges[i]
+                     if tan[g.edges[e].src] is not None]
+            tan[i] = self.meter.check(_tidy(sp.Add(*terms), self.meter),
+                                      f"the tangent of {node.name!r}")
+        return tan
 
     def tangent(self, name: str, wrt: str) -> sp.Expr | None:
         """Exact ∂``name``/∂``wrt``."""
@@ -626,6 +636,16 @@ class _UnicodePrinter(StrPrinter):
 
 _PRINTER = _UnicodePrinter()
 _LATEX = _LatexPrinter()
+
+
+def longer_than(expr: sp.Basic, terms: int) -> bool:
+    """Whether ``expr`` has more than ``terms`` nodes (stops counting there, so it is cheap
+    where printing a long form, which sorts every sum, can take minutes).
+
+    >>> longer_than(sp.Symbol("x") + 1, 3), longer_than(sp.Symbol("x") + 1, 2)
+    (False, True)
+    """
+    return any(k >= terms for k, _ in enumerate(sp.preorder_traversal(expr)))
 
 
 @lru_cache(maxsize=8192)

@@ -33,7 +33,7 @@ from ..render.errors import RenderError
 from ..render.explain import Explanation
 from ..render.i18n import check_lang
 from ..render.scene import LABELS, check_choice
-from ..render.view import mode_view, view_data, view_key
+from ..render.view import explained, mode_view, view_data, view_key
 from .view import GraphView
 
 __all__ = ["Stepper", "MODES"]
@@ -89,7 +89,7 @@ class Stepper(GraphView):
         self._font, self._rankdir = int(font), rankdir
         self._explained: dict[tuple, list[Explanation]] = {}
         self._svgs: dict[tuple, list[str]] = {}
-        self._extra: set[str] = set() if labels == "numeric" else {labels}
+        self._extra: set[str] = set()
         self._reverting = False
         first = wrt or (graph.inputs[0] if graph.inputs else None)
         data = self._data(mode, first, labels)
@@ -122,7 +122,8 @@ class Stepper(GraphView):
 
     def explanation_at(self, k: int) -> Explanation:
         """Title, text and LaTeX of step ``k`` in the current mode."""
-        return self._explained[self._mode_key()][k]
+        return explained(self.run, *self._mode_key(), self.labels, self._explained,
+                         self._lang)[k]
 
     @property
     def title(self) -> str:
@@ -200,11 +201,8 @@ class Stepper(GraphView):
         return self.data["views"][view_key(self.mode, self.wrt, self.labels)]
 
     def _data(self, mode: str, wrt: str | None, labels: str) -> dict[str, Any]:
-        small = None if not self._extra else sorted({"numeric", *self._extra},
-                                                   key=LABELS.index)
-        if small is not None and len(self.graph.nodes) <= 30:
-            small = None  # small graphs get every label style anyway
-        return view_data(self.run, labels=small, mode=mode, wrt=wrt, initial_labels=labels,
+        shown = sorted({labels, *self._extra}, key=LABELS.index)  # others when asked for
+        return view_data(self.run, labels=shown, mode=mode, wrt=wrt, initial_labels=labels,
                          title=self._title, font=self._font, rankdir=self._rankdir,
                          layout_run=self._layout_run,
                          explanations=self._explained, lang=self._lang)
