@@ -75,7 +75,7 @@ def cmd_grad(args: argparse.Namespace) -> int:
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
-    from .symbolic.exact_forms import steps_table
+    from .render.table import steps_table
 
     run = _run(args)
     print(steps_table(run, exact=not args.no_exact))

@@ -20,11 +20,10 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from .core.graph import Graph
 from .core.arrays import one_hot
+from .core.graph import Graph
 from .core.mlp import MLPSpec, build
-from .core.passes import DomainError
-from .core.passes import Run
+from .core.passes import DomainError, Run
 
 __all__ = ["make_moons", "make_spirals", "dataset", "mlp", "train", "TrainResult",
            "targets_for"]

@@ -18,6 +18,7 @@ works. Graphs above :data:`MAX_NODES` nodes are refused with advice to collapse 
 from typing import Any
 
 from ..core import display
+from . import table
 from .draw import Figure, draw, draw_structure, frames, layout
 from .errors import MAX_NODES, DotNotFound, RenderError
 from .export import export_html, save
@@ -36,4 +37,4 @@ def _symbolic(name: str) -> Any:
 
 display.HOOKS.update(draw=draw, frames=frames, save=save, export_html=export_html,
                      draw_structure=draw_structure, exact=_symbolic("exact"),
-                     verify=_symbolic("verify"))
+                     verify=_symbolic("verify"), report_table=table.report_table)

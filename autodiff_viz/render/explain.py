@@ -5,7 +5,7 @@ of it) into an :class:`Explanation`. The stepper widget and the HTML export both
 
 >>> from autodiff_viz.core import evaluate, from_text
 >>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"), {"x": 3, "y": 2})
->>> e = explain(run, 2)
+>>> e = explain(run, 2, exact=True)
 >>> e.title
 'Forward pass, step 3 of 4 (3/10): c = √b'
 >>> e.text
@@ -20,12 +20,12 @@ exactly 1/(2·√(2·log(3))) + 1
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..core import passes
 from ..core.graph import Graph
 from ..core.notation import (
     adjoint,
@@ -36,13 +36,12 @@ from ..core.notation import (
     tangent_tex,
     tex_name,
 )
-from ..core import passes
 from ..core.passes import Step
 from ..core.primitives import PRIMITIVES
-from .fmt import number
+from .fmt import eq_sign, is_rounded, shown, tex_number
 from .i18n import check_lang, t
 
-__all__ = ["Explanation", "explain", "explain_all", "partial_formula", "fmt"]
+__all__ = ["Explanation", "explain", "explain_all", "partial_formula"]
 
 class Explanation(NamedTuple):
     """What one step does: ``title`` (one line), ``text`` (unicode) and ``latex`` ($...$)."""
@@ -55,54 +54,6 @@ class Explanation(NamedTuple):
 # ----------------------------------------------------------------------------------------
 # Small formatting helpers
 # ----------------------------------------------------------------------------------------
-
-def fmt(v: Any) -> str:
-    """A number as shown to students: 4 significant digits, whole numbers without a point.
-
-    >>> fmt(1.0), fmt(0.337253), fmt(-2.0), fmt(3.679528), fmt(1e-12), fmt([1.0, 2.5])
-    ('1', '0.3373', '−2', '3.680', '1e−12', '[1, 2.5]')
-    """
-    if v is None:
-        return "—"
-    if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
-        return number(float(v))   # nan reads "undefined", never a bare nan
-    arr = np.asarray(v, dtype=float)
-    if arr.ndim == 0:
-        return fmt(float(arr))
-    if arr.size <= 6 and arr.ndim == 1:
-        return "[" + ", ".join(fmt(float(a)) for a in arr) + "]"
-    if arr.size <= 6:
-        return "[" + ", ".join(fmt(row) for row in arr) + "]"
-    return f"(array of shape {'×'.join(str(n) for n in arr.shape)})"
-
-
-def _is_rounded(v: Any) -> bool:
-    """True when :func:`fmt` loses digits (then we write ≈ instead of =)."""
-    if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
-        v = float(v)
-        if not math.isfinite(v):
-            return False
-        return float(fmt(v).replace("−", "-")) != v
-    return True
-
-
-def _eq(v: Any) -> str:
-    return "≈" if _is_rounded(v) else "="
-
-
-def _tex_eq(v: Any) -> str:
-    return r"\approx" if _is_rounded(v) else "="
-
-
-def _tex_num(v: Any) -> str:
-    s = fmt(v).replace("−", "-")
-    if s.startswith("("):
-        return r"\text{" + s + "}"
-    if "e" in s and s[0] != "[":
-        mant, _, exp = s.partition("e")
-        return rf"{mant} \times 10^{{{int(exp)}}}"
-    return s.replace("∞", r"\infty")
-
 
 def _tex_name(name: str) -> str:
     return tex_name(name)
@@ -244,13 +195,13 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
     title = t("forward_title", lang, k=k, total=total, at=at, step=f"{name} = {formula}")
     ex = _exact_text(run, "value", name, exact)
     if ex is not None:
-        text = f"{name} = {formula} = {ex[0]} {_eq(step.value)} {fmt(step.value)}"
+        text = f"{name} = {formula} = {ex[0]} {eq_sign(step.value)} {shown(step.value)}"
         tex = (f"{_tex_name(name)} = {g.formula(node, 'latex')} = {ex[1]} "
-               f"{_tex_eq(step.value)} {_tex_num(step.value)}")
+               f"{eq_sign(step.value, tex=True)} {tex_number(step.value)}")
     else:
-        text = f"{name} = {formula} {_eq(step.value)} {fmt(step.value)}"
-        tex = (f"{_tex_name(name)} = {g.formula(node, 'latex')} {_tex_eq(step.value)} "
-               f"{_tex_num(step.value)}")
+        text = f"{name} = {formula} {eq_sign(step.value)} {shown(step.value)}"
+        tex = (f"{_tex_name(name)} = {g.formula(node, 'latex')} {eq_sign(step.value, tex=True)} "
+               f"{tex_number(step.value)}")
     parts, tparts = [text], [_math(tex)]
     parents = [g.edges[e].parent for e in step.edges]
     for e, p in zip(step.edges, step.partials, strict=True):
@@ -262,12 +213,12 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
         rule = partial_formula(g, name, edge.pos)
         trule = partial_formula(g, name, edge.pos, "latex")
         lhs, tlhs = _d(name, edge.parent) + which, _tex_d(name, edge.parent)
-        if rule is not None and rule != fmt(p):
-            parts.append(f"{lhs} = {rule} {_eq(p)} {fmt(p)}")
-            tparts.append(_math(f"{tlhs} = {trule} {_tex_eq(p)} {_tex_num(p)}") + which)
+        if rule is not None and rule != shown(p):
+            parts.append(f"{lhs} = {rule} {eq_sign(p)} {shown(p)}")
+            tparts.append(_math(f"{tlhs} = {trule} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
         else:
-            parts.append(f"{lhs} {_eq(p)} {fmt(p)}")
-            tparts.append(_math(f"{tlhs} {_tex_eq(p)} {_tex_num(p)}") + which)
+            parts.append(f"{lhs} {eq_sign(p)} {shown(p)}")
+            tparts.append(_math(f"{tlhs} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
     return Explanation(title, "; ".join(parts), "; ".join(tparts))
 
 
@@ -280,10 +231,10 @@ def _numbers(cs: Sequence[Any], factor_first: bool) -> tuple[str, str]:
     each term's result; ``("", "")`` when there is nothing to show."""
     if all(_scalar(c.factor) and _scalar(c.partial) and c.partial is not None for c in cs):
         pairs = [(c.factor, c.partial) if factor_first else (c.partial, c.factor) for c in cs]
-        return (" + ".join(f"{fmt(a)}·{fmt(b)}" for a, b in pairs),
-                " + ".join(f"{_tex_num(a)} \\cdot {_tex_num(b)}" for a, b in pairs))
+        return (" + ".join(f"{shown(a)}·{shown(b)}" for a, b in pairs),
+                " + ".join(f"{tex_number(a)} \\cdot {tex_number(b)}" for a, b in pairs))
     if len(cs) > 1:  # arrays: each term is a vector-Jacobian product, show its result
-        return (" + ".join(fmt(c.value) for c in cs), " + ".join(_tex_num(c.value) for c in cs))
+        return (" + ".join(shown(c.value) for c in cs), " + ".join(tex_number(c.value) for c in cs))
     return "", ""
 
 
@@ -307,16 +258,16 @@ def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool
     a = step.adjoint
     nums, tnums = _numbers(cs, factor_first=True)
     if nums:
-        text = f"{lhs} = {terms} = {nums} = {fmt(a)}"
-        tex = _math(f"{tlhs} = {tterms} = {tnums} = {_tex_num(a)}")
+        text = f"{lhs} = {terms} = {nums} = {shown(a)}"
+        tex = _math(f"{tlhs} = {tterms} = {tnums} = {tex_number(a)}")
     else:
-        text = f"{lhs} = {terms} = {fmt(a)}"
-        tex = _math(f"{tlhs} = {tterms} = {_tex_num(a)}")
+        text = f"{lhs} = {terms} = {shown(a)}"
+        tex = _math(f"{tlhs} = {tterms} = {tex_number(a)}")
     if len(cs) > 1:
         why = t("used_twice", lang, name=name, n=len(cs))
         text, tex = text + why, tex + why
     ex = _exact_text(run, "adjoint", name, exact)
-    if ex is not None and _is_rounded(a):
+    if ex is not None and is_rounded(a):
         word = t("exactly", lang)
         text, tex = text + f"; {word} {ex[0]}", tex + f"; {word} " + _math(ex[1])
     return Explanation(title, text, tex)
@@ -332,17 +283,17 @@ def _tangent(g: Graph, steps: Sequence[Step], step: Step, lang: str) -> Explanat
     if step.op == "input":
         why = (t("tangent_seed", lang) if name == wrt
                else t("tangent_other", lang, name=name, wrt=wrt))
-        return Explanation(title, f"{lhs} = {_d(name, wrt)} = {fmt(v)}{why}",
-                           _math(f"{tlhs} = {_tex_d(name, wrt)} = {_tex_num(v)}") + why)
+        return Explanation(title, f"{lhs} = {_d(name, wrt)} = {shown(v)}{why}",
+                           _math(f"{tlhs} = {_tex_d(name, wrt)} = {tex_number(v)}") + why)
     cs = step.contributions
     terms = " + ".join(f"{_d(name, c.other)}·{tangent(c.other)}" for c in cs)
     tterms = " + ".join(f"{_tex_d(name, c.other)} {tangent_tex(c.other)}" for c in cs)
     nums, tnums = _numbers(cs, factor_first=False)
     if not nums:
-        return Explanation(title, f"{lhs} = {terms} = {fmt(v)}",
-                           _math(f"{tlhs} = {tterms} = {_tex_num(v)}"))
-    text = f"{lhs} = {terms} = {nums} = {fmt(v)}"
-    tex = f"{tlhs} = {tterms} = {tnums} = {_tex_num(v)}"
+        return Explanation(title, f"{lhs} = {terms} = {shown(v)}",
+                           _math(f"{tlhs} = {tterms} = {tex_number(v)}"))
+    text = f"{lhs} = {terms} = {nums} = {shown(v)}"
+    tex = f"{tlhs} = {tterms} = {tnums} = {tex_number(v)}"
     return Explanation(title, text, _math(tex))
 
 
@@ -360,14 +311,14 @@ def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step, lang: str) -> 
             why = t("no_path", lang, wrt=wrt, out=out)
             return Explanation(title, f"{lhs} = 0{why}", _math(f"{tlhs} = 0") + why)
         rest = getattr(view, "truncated", 0)
-        shown = [*cs[:3], None, cs[-1]] if rest else cs  # the unlisted paths: one last term
-        nums = " + ".join("…" if c is None else fmt(c.value) for c in shown)
-        tnums = " + ".join(r"\ldots" if c is None else _tex_num(c.value) for c in shown)
+        listed = [*cs[:3], None, cs[-1]] if rest else cs  # the unlisted paths: one last term
+        nums = " + ".join("…" if c is None else shown(c.value) for c in listed)
+        tnums = " + ".join(r"\ldots" if c is None else tex_number(c.value) for c in listed)
         a = step.adjoint
         words = t("path_sum" + one, lang, n=f"{n:,}")
         why = t("paths_rest", lang, listed=len(cs) - 1, rest=f"{rest:,}") if rest else ""
-        text = f"{lhs} = {words} = {nums} = {fmt(a)}{why}"
-        tex = _math(tlhs) + f" = {words} = " + _math(f"{tnums} = {_tex_num(a)}") + why
+        text = f"{lhs} = {words} = {nums} = {shown(a)}{why}"
+        tex = _math(tlhs) + f" = {words} = " + _math(f"{tnums} = {tex_number(a)}") + why
         return Explanation(title, text, tex)
     j = step.path if step.path is not None else 0
     n = getattr(view, "count", sum(1 for s in steps if s.phase == "path"))
@@ -377,10 +328,10 @@ def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step, lang: str) -> 
               count=len(steps), route=route)
     terms = "·".join(_d(e.child, e.parent) for e in edges)
     tterms = " ".join(_tex_d(e.child, e.parent) for e in edges)
-    nums = "·".join(fmt(p) for p in step.partials)
-    tnums = r" \cdot ".join(_tex_num(p) for p in step.partials)
+    nums = "·".join(shown(p) for p in step.partials)
+    tnums = r" \cdot ".join(tex_number(p) for p in step.partials)
     a = step.adjoint
     word = t("path", lang)
-    text = f"{word} {route}: {terms} = {nums} = {fmt(a)}"
-    tex = f"{word} {route}: " + _math(f"{tterms} = {tnums} = {_tex_num(a)}")
+    text = f"{word} {route}: {terms} = {nums} = {shown(a)}"
+    tex = f"{word} {route}: " + _math(f"{tterms} = {tnums} = {tex_number(a)}")
     return Explanation(title, text, tex)

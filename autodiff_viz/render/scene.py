@@ -42,8 +42,8 @@ from .errors import RenderError
 from .fmt import is_array, number, skeleton, truncate
 from .i18n import check_lang, t
 
-__all__ = ["NodeView", "EdgeView", "Scene", "Texts", "scene", "layout_lines", "LABELS", "check_choice",
-           "view_steps", "BLANK", "SMALL"]
+__all__ = ["NodeView", "EdgeView", "Scene", "Texts", "scene", "layout_lines", "LABELS",
+           "check_choice", "view_steps", "BLANK", "SMALL", "LONG"]
 
 LABELS = ("numeric", "symbolic", "both")
 #: Exact forms with more terms than this are not printed in a label ("… ≈ 0.25" instead).
@@ -111,7 +111,8 @@ def check_choice(name: str, value: Any, allowed: Sequence[str] = LABELS,
     >>> check_choice("labels", "fancy")
     Traceback (most recent call last):
     ...
-    autodiff_viz.render.errors.RenderError: labels must be one of numeric, symbolic, both; got 'fancy'
+    autodiff_viz.render.errors.RenderError: labels must be one of numeric, symbolic, both; \
+got 'fancy'
     """
     if value not in allowed:
         raise error(f"{name} must be one of {', '.join(allowed)}; got {value!r}")

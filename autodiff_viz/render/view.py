@@ -39,7 +39,8 @@ from .fmt import number
 from .scene import LABELS, Texts, _Script, check_choice, scene, view_steps
 
 __all__ = ["view_data", "scene_data", "view_key", "mode_view", "view_mode", "table", "ints",
-           "bundle", "Bundle", "explained", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT", "STATIC"]
+           "bundle", "Bundle", "explained", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT",
+           "STATIC"]
 
 #: The committed JavaScript bundles (built from ``js/`` by ``make js``).
 STATIC = Path(__file__).with_name("static")

@@ -1,8 +1,8 @@
 """The symbolic layer (sympy): exact forms, verification, the sympy builder, answer checking.
 
-``exact(run)`` returns the exact forms (module :mod:`.exact_forms`) and ``steps_table(run)``
-is the CLI's table. ``check`` (the answer checker, module :mod:`.checker`) is loaded on first
-use.
+``exact(run)`` returns the exact forms (module :mod:`.exact_forms`; their printers, such as
+the CLI's table, are in ``render.table``). ``check`` (the answer checker, module
+:mod:`.checker`) is loaded on first use.
 
 >>> from autodiff_viz.core import evaluate, from_text
 >>> run = evaluate(from_text("log(x)*y"), {"x": 3, "y": 2})
@@ -26,7 +26,6 @@ from .exact_forms import (
     exact_tangents,
     latex_of,
     longer_than,
-    steps_table,
     tamper,
     unicode_of,
     verify,
@@ -34,7 +33,7 @@ from .exact_forms import (
 from .from_sympy import from_sympy
 
 __all__ = ["exact", "Exact", "ExactTooLarge", "exact_tangents", "exact_number", "verify",
-           "Report", "Check", "approx", "tamper", "steps_table", "latex_of", "unicode_of", "longer_than",
+           "Report", "Check", "approx", "tamper", "latex_of", "unicode_of", "longer_than",
            "from_sympy", "check"]
 
 #: Loaded on first use, so this package works before (or without) the checker modules.
