@@ -36,7 +36,7 @@ from .primitives import PRIMITIVES, primitive, unbroadcast
 
 __all__ = ["Step", "Contribution", "Run", "TangentRun", "Path", "Paths", "DomainError",
            "InputError", "evaluate", "forward", "reverse", "forward_mode", "count_paths",
-           "bind_inputs", "step_index"]
+           "bind_inputs", "step_index", "input_name"]
 
 _ERRORS = (ValueError, ZeroDivisionError, OverflowError, FloatingPointError, TypeError)
 
@@ -152,6 +152,15 @@ def step_index(k: Any, n: int, final: bool = False, from_end: bool = True) -> An
         raise IndexError(f"step {k} is out of range: there are {n} steps (0 to {n - 1}"
                          + (", or None for the final state)" if final else ")"))
     return int(k) + n if k < 0 else int(k)
+
+
+def input_name(graph: Graph, name: Any, error: type[Exception] = InputError,
+               what: str = "", optional: bool = False) -> Any:
+    """``name`` when it is an input of ``graph`` (or None when ``optional``), else ``error``
+    naming the inputs; ``what`` starts the message (``"wrt="``, ``"--view paths:z: "``)."""
+    if not (optional and name is None) and name not in graph.inputs:
+        raise error(f"{what}{name!r} is not an input; inputs are {', '.join(graph.inputs)}")
+    return name
 
 
 class _Steps(Sequence):
@@ -599,7 +608,7 @@ class Run:
         (beyond ``limit`` paths: an error, or the first ``list_at_most`` and the total)."""
         return Paths(self, wrt, limit, list_at_most)
 
-    # display (the render and symbolic layers, through core.display) ---------------------
+    # display: the render and symbolic layers, through core.display --------------------
     def draw(self, step: int | None = None, labels: str = "numeric", **options: Any) -> Any:
         """A ``graphviz.Digraph`` of the state after step ``step`` (default: the last).
 
@@ -613,8 +622,7 @@ class Run:
         return display.call("frames", self, **options)
 
     def save(self, path: str, step: int | None = None, **options: Any) -> str:
-        """Write the figure after ``step`` to ``.svg``, ``.png``, ``.pdf`` or ``.dot``; takes
-        :meth:`draw`'s options (``dpi``, ``width``, ``legend``, ``caption``, ...)."""
+        """Write the figure after ``step`` to ``.svg``, ``.png``, ``.pdf`` or ``.dot``."""
         return display.call("save", self, path, step=step, **options)
 
     def export_html(self, path: str, **options: Any) -> str:
@@ -626,7 +634,7 @@ class Run:
         return display.call("exact", self)
 
     def verify(self, **options: Any) -> Any:
-        """Check every number of this run against its exact form; returns a report."""
+        """Check every number against its exact form; returns a report."""
         return display.call("verify", self, **options)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
@@ -643,8 +651,7 @@ class TangentRun:
 
     def __init__(self, run: Run, wrt: str, direction: Any = None) -> None:
         g = run.graph
-        if wrt not in g.inputs:
-            raise InputError(f"{wrt!r} is not an input; inputs are {', '.join(g.inputs)}")
+        input_name(g, wrt)
         self.run, self.graph, self.wrt = run, g, wrt
         with np.errstate(all="ignore"):
             self.tangents = forward_mode(g, run._fwd, wrt, direction)
@@ -740,8 +747,7 @@ class Paths(Sequence):
     def __init__(self, run: Run, wrt: str, limit: int = 10_000,
                  list_at_most: int | None = None) -> None:
         g = run.graph
-        if wrt not in g.inputs:
-            raise InputError(f"{wrt!r} is not an input; inputs are {', '.join(g.inputs)}")
+        input_name(g, wrt)
         refusal = paths_refusal(run)
         if refusal:
             raise ValueError(refusal)

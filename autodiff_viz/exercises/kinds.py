@@ -25,7 +25,7 @@ import sympy
 
 from ..core.build import from_text, name_problem
 from ..core.graph import Graph
-from ..core.passes import Run, evaluate
+from ..core.passes import Run, evaluate, input_name
 from ..core.primitives import PRIMITIVES
 from ..core.sources import as_graph as _as_graph
 from ..symbolic.checker import Mistake
@@ -196,9 +196,7 @@ def gradient(graph_or_text: Any = None, wrt: str | Sequence[str] | None = "x",
         return _full_gradient(graph_or_text, wrt, at, seed, symbolic, min_sig_figs)
     run = _choose(graph_or_text, at, seed, "gradient", _derivative_score(lambda r: wrt))
     g = run.graph
-    if wrt not in g.inputs:
-        raise ValueError(f"{wrt!r} is not an input of this graph; inputs: "
-                         f"{', '.join(g.inputs)}")
+    input_name(g, wrt, ValueError)
     right = run.grad[wrt]
     expected = _number(_exact(run).grad[wrt], right)
     mistakes, notes = _mistakes(right, derivative_candidates(run, wrt))

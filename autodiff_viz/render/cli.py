@@ -29,7 +29,7 @@ from typing import Any
 from .._files import read_source, write_file
 from ..core.build import from_text
 from ..core.inputs import parse_inputs
-from ..core.passes import Run, Step, evaluate
+from ..core.passes import Run, Step, evaluate, input_name
 from .errors import RenderError
 
 __all__ = ["register", "run_of", "parse_step", "parse_view", "cmd_render", "cmd_slides", "cmd_html"]
@@ -78,10 +78,7 @@ def parse_view(text: str | None, run: Run) -> Any:
     if not colon or kind not in ("tangent", "forward-mode", "paths") or not name.strip():
         raise RenderError(f"--view {text!r} not understood: use tangent:NAME or paths:NAME "
                           "(NAME an input)")
-    name = name.strip()
-    if name not in run.graph.inputs:
-        raise RenderError(f"--view {text}: {name!r} is not an input; inputs are "
-                          f"{', '.join(run.graph.inputs)}")
+    name = input_name(run.graph, name.strip(), RenderError, f"--view {text}: ")
     return run.paths(name) if kind == "paths" else run.forward_mode(name)
 
 

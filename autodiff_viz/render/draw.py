@@ -36,7 +36,7 @@ from .dot import (
     scene_lines,
     structure_lines,
 )
-from .errors import MAX_NODES, DotNotFound, RenderError, check_size
+from .errors import MAX_NODES, DotNotFound, RenderError, check_choice, check_size
 from .i18n import t
 from .scene import BLANK, Scene, Texts, _Script, layout_lines, scene, view_steps
 from .svg import body as svg_body
@@ -215,8 +215,7 @@ def _pass_step(steps: Any, step: int | None, pass_: str | None) -> int | None:
     """With ``pass_="forward"`` the final state is the end of the forward pass."""
     if pass_ is None:
         return step
-    if pass_ not in PASSES:
-        raise RenderError(f"pass_ must be 'forward' or 'backward'; got {pass_!r}")
+    check_choice("pass_", pass_, PASSES)
     mine = [s.index for s in steps if s.phase == pass_]
     if step is None:
         return mine[-1] if mine else None

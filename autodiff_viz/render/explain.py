@@ -43,28 +43,13 @@ from .i18n import check_lang, t
 
 __all__ = ["Explanation", "explain", "explain_all", "partial_formula"]
 
+
 class Explanation(NamedTuple):
     """What one step does: ``title`` (one line), ``text`` (unicode) and ``latex`` ($...$)."""
 
     title: str
     text: str
     latex: str
-
-
-# ----------------------------------------------------------------------------------------
-# Small formatting helpers
-# ----------------------------------------------------------------------------------------
-
-def _tex_name(name: str) -> str:
-    return tex_name(name)
-
-
-def _d(num: str, den: str) -> str:
-    return partial(num, den)
-
-
-def _tex_d(num: str, den: str) -> str:
-    return partial_tex(num, den)
 
 
 def _math(s: str) -> str:
@@ -87,20 +72,8 @@ def partial_formula(graph: Graph, node: str, pos: int, style: str = "unicode") -
         return None
     names = [graph.nodes[a].name for a in n.args]
     if style == "latex":
-        return rules[pos][1].format(*[_tex_name(s) for s in names])
+        return rules[pos][1].format(*[tex_name(s) for s in names])
     return rules[pos][0].format(*names)
-
-
-def _exact_forms(run: Any) -> Any:
-    """Exact sympy forms of a run (``symbolic.exact``), or None when unavailable."""
-    try:
-        from ..symbolic import exact
-    except ImportError:  # the symbolic layer is optional here
-        return None
-    try:
-        return exact(run)
-    except Exception:  # noqa: BLE001 - arrays, huge graphs: exact forms are a bonus only
-        return None
 
 
 def _exact_text(run: Any, kind: str, node: str, exact: bool) -> tuple[str, str] | None:
@@ -108,20 +81,17 @@ def _exact_text(run: Any, kind: str, node: str, exact: bool) -> tuple[str, str] 
     number (then it adds nothing to the decimal)."""
     if not exact:
         return None
-    forms = _exact_forms(run)
-    if forms is None:
-        return None
     try:
+        from ..symbolic import exact as exact_forms
         from ..symbolic import latex_of, longer_than, unicode_of
 
+        forms = exact_forms(run)
         e = forms.value(node) if kind == "value" else forms.adjoint(node)
         if e is None or e.is_Integer or e.is_Float or longer_than(e, 40):
             return None
         text = unicode_of(e)
-        if len(text) > 40:
-            return None
-        return text, latex_of(e)
-    except Exception:  # noqa: BLE001 - a printing problem must not break the explanation
+        return (text, latex_of(e)) if len(text) <= 40 else None
+    except Exception:  # noqa: BLE001 - arrays, big graphs, printing: exact text is a bonus
         return None
 
 
@@ -196,11 +166,11 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
     ex = _exact_text(run, "value", name, exact)
     if ex is not None:
         text = f"{name} = {formula} = {ex[0]} {eq_sign(step.value)} {shown(step.value)}"
-        tex = (f"{_tex_name(name)} = {g.formula(node, 'latex')} = {ex[1]} "
+        tex = (f"{tex_name(name)} = {g.formula(node, 'latex')} = {ex[1]} "
                f"{eq_sign(step.value, tex=True)} {tex_number(step.value)}")
     else:
         text = f"{name} = {formula} {eq_sign(step.value)} {shown(step.value)}"
-        tex = (f"{_tex_name(name)} = {g.formula(node, 'latex')} {eq_sign(step.value, tex=True)} "
+        tex = (f"{tex_name(name)} = {g.formula(node, 'latex')} {eq_sign(step.value, tex=True)} "
                f"{tex_number(step.value)}")
     parts, tparts = [text], [_math(tex)]
     parents = [g.edges[e].parent for e in step.edges]
@@ -212,7 +182,7 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
                  else "")
         rule = partial_formula(g, name, edge.pos)
         trule = partial_formula(g, name, edge.pos, "latex")
-        lhs, tlhs = _d(name, edge.parent) + which, _tex_d(name, edge.parent)
+        lhs, tlhs = partial(name, edge.parent) + which, partial_tex(name, edge.parent)
         if rule is not None and rule != shown(p):
             parts.append(f"{lhs} = {rule} {eq_sign(p)} {shown(p)}")
             tparts.append(_math(f"{tlhs} = {trule} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
@@ -244,17 +214,17 @@ def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool
     name, out = step.node, g.output.name
     lhs, tlhs = adjoint(name), adjoint_tex(name)
     title = t("backward_title", lang, k=k, total=total, at=at,
-              step=f"{lhs} = {_d(out, name)}")
+              step=f"{lhs} = {partial(out, name)}")
     if name == out:
         why = t("seed", lang)
-        return Explanation(title, f"{lhs} = {_d(out, out)} = 1{why}",
-                           _math(f"{tlhs} = {_tex_d(out, out)} = 1") + why)
+        return Explanation(title, f"{lhs} = {partial(out, out)} = 1{why}",
+                           _math(f"{tlhs} = {partial_tex(out, out)} = 1") + why)
     cs = step.contributions
     if not cs:
         why = t("unreached", lang, name=name, out=out)
         return Explanation(title, f"{lhs} = 0{why}", _math(f"{tlhs} = 0") + why)
-    terms = " + ".join(f"{adjoint(c.other)}·{_d(c.other, name)}" for c in cs)
-    tterms = " + ".join(f"{adjoint_tex(c.other)} {_tex_d(c.other, name)}" for c in cs)
+    terms = " + ".join(f"{adjoint(c.other)}·{partial(c.other, name)}" for c in cs)
+    tterms = " + ".join(f"{adjoint_tex(c.other)} {partial_tex(c.other, name)}" for c in cs)
     a = step.adjoint
     nums, tnums = _numbers(cs, factor_first=True)
     if nums:
@@ -278,16 +248,16 @@ def _tangent(g: Graph, steps: Sequence[Step], step: Step, lang: str) -> Explanat
     name, wrt = step.node, step.wrt or "?"
     lhs, tlhs = tangent(name), tangent_tex(name)
     title = t("tangent_title", lang, wrt=wrt, k=k, total=total, at=at,
-              step=f"{lhs} = {_d(name, wrt)}")
+              step=f"{lhs} = {partial(name, wrt)}")
     v = step.tangent
     if step.op == "input":
         why = (t("tangent_seed", lang) if name == wrt
                else t("tangent_other", lang, name=name, wrt=wrt))
-        return Explanation(title, f"{lhs} = {_d(name, wrt)} = {shown(v)}{why}",
-                           _math(f"{tlhs} = {_tex_d(name, wrt)} = {tex_number(v)}") + why)
+        return Explanation(title, f"{lhs} = {partial(name, wrt)} = {shown(v)}{why}",
+                           _math(f"{tlhs} = {partial_tex(name, wrt)} = {tex_number(v)}") + why)
     cs = step.contributions
-    terms = " + ".join(f"{_d(name, c.other)}·{tangent(c.other)}" for c in cs)
-    tterms = " + ".join(f"{_tex_d(name, c.other)} {tangent_tex(c.other)}" for c in cs)
+    terms = " + ".join(f"{partial(name, c.other)}·{tangent(c.other)}" for c in cs)
+    tterms = " + ".join(f"{partial_tex(name, c.other)} {tangent_tex(c.other)}" for c in cs)
     nums, tnums = _numbers(cs, factor_first=False)
     if not nums:
         return Explanation(title, f"{lhs} = {terms} = {shown(v)}",
@@ -306,7 +276,7 @@ def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step, lang: str) -> 
         n = getattr(view, "count", len(cs))  # every path, also those not listed
         one = "_1" if n == 1 else ""
         title = t("sum_title" + one, lang, head=head, n=f"{n:,}", i=step.index + 1,
-                  count=len(steps), step=f"{lhs} = {_d(out, wrt)}")
+                  count=len(steps), step=f"{lhs} = {partial(out, wrt)}")
         if not cs:
             why = t("no_path", lang, wrt=wrt, out=out)
             return Explanation(title, f"{lhs} = 0{why}", _math(f"{tlhs} = 0") + why)
@@ -326,8 +296,8 @@ def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step, lang: str) -> 
     route = " → ".join([edges[0].parent, *(e.child for e in edges)]) if edges else wrt
     title = t("path_title", lang, head=head, j=j + 1, n=f"{n:,}", i=step.index + 1,
               count=len(steps), route=route)
-    terms = "·".join(_d(e.child, e.parent) for e in edges)
-    tterms = " ".join(_tex_d(e.child, e.parent) for e in edges)
+    terms = "·".join(partial(e.child, e.parent) for e in edges)
+    tterms = " ".join(partial_tex(e.child, e.parent) for e in edges)
     nums = "·".join(shown(p) for p in step.partials)
     tnums = r" \cdot ".join(tex_number(p) for p in step.partials)
     a = step.adjoint

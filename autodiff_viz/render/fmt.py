@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["number", "shown", "is_rounded", "eq_sign", "tex_number", "is_array", "skeleton",
-           "dot_quote", "truncate"]
+__all__ = ["number", "shown", "heading", "is_rounded", "eq_sign", "tex_number", "is_array",
+           "skeleton", "dot_quote", "truncate"]
 
 _DIGITS = re.compile(r"[0-9]")
 
@@ -102,6 +102,16 @@ def tex_number(v: Any) -> str:
         mant, _, exp = s.partition("e")
         return rf"{mant} \times 10^{{{int(exp)}}}"
     return s.replace("∞", r"\infty")
+
+
+def heading(graph: Any, text: str | None = None, limit: int = 120) -> str:
+    """``text``, else what was typed (up to ``limit`` characters), with its lines joined by
+    ``; ``; else the output's formula."""
+    if not (isinstance(text, str) and text.strip()):
+        src = graph.source
+        text = src if isinstance(src, str) and len(src.strip()) <= limit else ""
+    return "; ".join(s.strip() for s in text.splitlines() if s.strip()) or \
+        graph.describe(graph.output)
 
 
 def skeleton(text: str) -> str:

@@ -38,12 +38,12 @@ from ..core.notation import partial as d
 from ..core.notation import spell_bars
 from ..core.notation import tangent as dot
 from ..core.passes import Paths, Run, Step, TangentRun, step_index
-from .errors import RenderError
+from .errors import RenderError, check_choice
 from .fmt import is_array, number, skeleton, truncate
 from .i18n import check_lang, t
 
 __all__ = ["NodeView", "EdgeView", "Scene", "Texts", "scene", "layout_lines", "LABELS",
-           "check_choice", "view_steps", "BLANK", "SMALL", "LONG"]
+           "view_steps", "BLANK", "SMALL", "LONG"]
 
 LABELS = ("numeric", "symbolic", "both")
 #: Exact forms with more terms than this are not printed in a label ("… ≈ 0.25" instead).
@@ -104,21 +104,6 @@ class Scene:
     phase: str
 
 
-def check_choice(name: str, value: Any, allowed: Sequence[str] = LABELS,
-                 error: type[Exception] = RenderError) -> Any:
-    """``value`` when it is one of ``allowed`` (the label styles by default), else ``error``.
-
-    >>> check_choice("labels", "fancy")
-    Traceback (most recent call last):
-    ...
-    autodiff_viz.render.errors.RenderError: labels must be one of numeric, symbolic, both; \
-got 'fancy'
-    """
-    if value not in allowed:
-        raise error(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
-    return value
-
-
 class Texts:
     """The label text of every value, partial, adjoint and tangent of one run.
 
@@ -130,7 +115,7 @@ class Texts:
 
     def __init__(self, run: Run, labels: str = "numeric", digits: int = 4,
                  layout: bool = False, values: bool = False, lang: str = "en") -> None:
-        check_choice("labels", labels)
+        check_choice("labels", labels, LABELS)
         self.lang = check_lang(lang)
         if not isinstance(values, bool):
             raise RenderError(f"values must be True or False; got {values!r}")
@@ -298,11 +283,8 @@ def _row_count(v: Any) -> int:
 
 def _exact(run: Run) -> Any:
     """Exact forms for symbolic labels, with a clear error when they cannot be made."""
-    try:
-        from ..symbolic import exact
-    except ImportError as exc:  # pragma: no cover - symbolic is part of the package
-        raise RenderError("symbolic labels need autodiff_viz.symbolic (sympy); use "
-                          "labels='numeric'") from exc
+    from ..symbolic import exact
+
     try:
         return exact(run)
     except (NotImplementedError, ValueError) as exc:

@@ -1,17 +1,9 @@
 """The steps as a text table (``autodiff-viz steps``), with exact forms when asked for.
 
 >>> from autodiff_viz.core import evaluate, from_text
->>> print(steps_table(evaluate(from_text("x*y"), {"x": 3, "y": 2}), exact=False))
-... # doctest: +NORMALIZE_WHITESPACE
-x·y at x = 3, y = 2
-<BLANKLINE>
-step  phase     node  equation               value
-────  ────────  ────  ─────────────────────  ─────
-0     forward   f     f = x·y                6
-                        ∂f/∂x                2
-                        ∂f/∂y                3
-1     backward  f     f̄ = 1 (seed: ∂f/∂f)   1
-2     backward  y     ȳ = f̄·∂f/∂y = 1·3 = 3  3
+>>> table = steps_table(evaluate(from_text("x*y"), {"x": 3, "y": 2}), exact=False)
+>>> print(table.splitlines()[0]); print(table.splitlines()[-1])
+x*y at x = 3, y = 2
 3     backward  x     x̄ = f̄·∂f/∂x = 1·2 = 2  2
 """
 
@@ -24,6 +16,7 @@ from typing import Any
 
 from ..core.notation import adjoint
 from ..core.passes import Run
+from .fmt import heading
 
 __all__ = ["steps_table", "report_table", "LONG"]
 
@@ -143,10 +136,7 @@ def steps_table(run: Run, exact: bool = True) -> str:
         for flag in s.flags:
             rows.append(["", "", "", f"  ⚠ {flag}", ""] + ([""] if ex else []))
     at = ", ".join(f"{k} = {_fmt(v)}" for k, v in run.inputs.items())
-    typed = g.source.strip() if isinstance(g.source, str) and g.source.strip() else ""
-    shown = "; ".join(line.strip() for line in typed.splitlines() if line.strip())
-    if not shown or len(shown) > 100:  # what was typed, unless long: the output's formula
-        shown = g.describe(g.output)
+    shown = heading(g, limit=100)
     title = f"{shown} at {at}" if at else shown
     parts = [title, "", _table(head, rows)]
     if ex:

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core.passes import Paths, Run, TangentRun, paths_refusal
+from ..core.passes import Paths, Run, TangentRun, input_name, paths_refusal
 from . import engine, i18n
 from .dot import (
     CONST_STYLE,
@@ -34,9 +34,9 @@ from .dot import (
     RANKDIRS,
     Layout,
 )
-from .errors import MAX_NODES, RenderError, check_size
-from .fmt import number
-from .scene import LABELS, Texts, _Script, check_choice, scene, view_steps
+from .errors import MAX_NODES, RenderError, check_choice, check_size
+from .fmt import heading, number
+from .scene import LABELS, Texts, _Script, scene, view_steps
 
 __all__ = ["view_data", "scene_data", "view_key", "mode_view", "view_mode", "table", "ints",
            "bundle", "Bundle", "explained", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT",
@@ -234,12 +234,7 @@ def _title(run: Run, text: str | None, lang: str = "en") -> str:
     g = run.graph
     at = ", ".join(f"{k} = {number(v)}" for k, v in run.inputs.items()
                    if not getattr(v, "ndim", 0))
-    if not (isinstance(text, str) and text.strip()) and isinstance(g.source, str) \
-            and len(g.source) <= 120:
-        text = g.source  # what was typed (a long program: its output's formula instead)
-    head = text.strip() if isinstance(text, str) and text.strip() else g.describe(g.output)
-    if "\n" in head:
-        head = "; ".join(line.strip() for line in head.splitlines() if line.strip())
+    head = heading(g, text)
     return i18n.t("page_title", lang, head=head, at=at) if at else head
 
 
@@ -276,22 +271,20 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
     small = len(g.nodes) <= EXACT_NODES
     wanted = list(labels) if labels is not None else (list(LABELS) if small else ["numeric"])
     for lab in [*wanted, initial_labels]:
-        check_choice("labels", lab)
+        check_choice("labels", lab, LABELS)
     if initial_labels not in wanted:
         wanted.insert(0, initial_labels)
     modes = [m for m in ("reverse", "forward", "paths") if m in set(modes)]
     check_choice("mode", mode, modes)
     wrts = list(g.inputs)
-    if wrt is not None and wrt not in wrts:
-        raise RenderError(f"wrt={wrt!r} is not an input; inputs are {', '.join(wrts)}")
+    input_name(g, wrt, RenderError, "wrt=", True)
     native = engine.have_graphviz() if layout is None else bool(layout)
     strings = _Strings()
     strings("")
     strings(" ")
     data: dict[str, Any] = {"v": FORMAT, "title": _title(run, title, lang), "font": int(font),
                             "rankdir": rankdir}
-    if rankdir not in RANKDIRS:
-        raise RenderError(f"rankdir must be 'LR' or 'TB'; got {rankdir!r}")
+    check_choice("rankdir", rankdir, RANKDIRS)
     lay_run = run if layout_run is None else layout_run
     layouts: dict[str, Any] = {}
     dots: dict[str, str] = {}

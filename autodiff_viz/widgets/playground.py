@@ -29,8 +29,8 @@ from ..core.graph import GraphError
 from ..core.inputs import parse_inputs as parse_at
 from ..core.passes import DomainError, InputError
 from ..core.primitives import UnknownPrimitive
-from ..render.errors import RenderError
-from ..render.scene import LABELS, check_choice
+from ..render.errors import RenderError, check_choice
+from ..render.scene import LABELS
 from .stepper import MODES, Stepper
 from .view import sendable
 

@@ -26,13 +26,13 @@ from typing import Any
 import traitlets
 
 from ..core import Graph, evaluate
-from ..core.passes import step_index
+from ..core.passes import input_name, step_index
 from ..core.sources import as_graph
 from ..render.draw import frames
-from ..render.errors import RenderError
+from ..render.errors import RenderError, check_choice
 from ..render.explain import Explanation
 from ..render.i18n import check_lang
-from ..render.scene import LABELS, check_choice
+from ..render.scene import LABELS
 from ..render.view import explained, mode_view, view_data, view_key
 from .view import GraphView
 
@@ -77,9 +77,7 @@ class Stepper(GraphView):
         given.update(inputs)
         check_choice("mode", mode, MODES, ValueError)
         check_choice("labels", labels, LABELS, ValueError)
-        if wrt is not None and wrt not in graph.inputs:
-            raise ValueError(f"wrt={wrt!r} is not an input; inputs are "
-                             f"{', '.join(graph.inputs)}")
+        input_name(graph, wrt, ValueError, "wrt=", True)
         run = evaluate(graph, given, example="Stepper(..., {args})")
         self.graph: Graph = graph
         self.run = run
@@ -228,11 +226,7 @@ class Stepper(GraphView):
 
     @traitlets.validate("wrt")
     def _check_wrt(self, proposal):
-        v = proposal["value"]
-        if v is not None and v not in self.graph.inputs:
-            raise traitlets.TraitError(f"wrt={v!r} is not an input; inputs are "
-                                       f"{', '.join(self.graph.inputs)}")
-        return v
+        return input_name(self.graph, proposal["value"], traitlets.TraitError, "wrt=", True)
 
     @traitlets.observe("mode", "wrt", "labels")
     def _shown_changed(self, change) -> None:

@@ -206,7 +206,7 @@ def test_label_modes_keep_the_step(stepper):
     assert "√" in on_show(s)["c"]
     s.labels = "both"
     assert s.step == 5
-    with pytest.raises(traitlets.TraitError, match="numeric, symbolic, both"):
+    with pytest.raises(traitlets.TraitError, match="'numeric', 'symbolic', 'both'"):
         s.labels = "fancy"
 
 
@@ -219,7 +219,7 @@ def test_other_sources_and_clear_errors(seed_run):
     s.close()
     with pytest.raises(InputError, match=r"Stepper\(\.\.\., x=1.0, y=1.0\)"):
         Stepper(PROGRAM, x=3)
-    with pytest.raises(ValueError, match="reverse, forward, paths"):
+    with pytest.raises(ValueError, match="'reverse', 'forward', 'paths'"):
         Stepper(PROGRAM, x=3, y=2, mode="sideways")
     with pytest.raises(ParseError):
         Stepper("log(x", x=3)
