@@ -1,23 +1,22 @@
-"""The public front door: ``adv.graph(...)``; its ``Graph`` and ``Run`` are the core ones.
+"""The public front door: ``adv.graph(...)`` (:func:`~autodiff_viz.core.sources.as_graph`);
+its ``Graph`` and ``Run`` are the core ones.
 
 This is the top layer: it tells ``core.display`` how to load the render layer (on first
 use, so ``import autodiff_viz`` stays light) and may use every other part.
 
->>> g = graph("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b")
->>> run = g.evaluate(x=3, y=2)
+>>> run = graph("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b").evaluate(x=3, y=2)
 >>> round(run.adjoint_of("b"), 6), type(run) is Run
 (1.337313, True)
+>>> graph(lambda x, y: x * x + y).edges[0].parent, graph(lambda x: x * x).edges[1].parent
+('x', 'x')
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from .core import display
 from .core.graph import Graph
 from .core.passes import Run
-from .core.sources import as_graph
+from .core.sources import as_graph as graph
 
 __all__ = ["graph", "Graph", "Run"]
 
@@ -30,22 +29,4 @@ def _load_display() -> None:
         from . import widgets  # noqa: F401 - shows figures in the browser view instead
 
 
-def _from_sympy(expr: Any) -> Graph:
-    from .symbolic import from_sympy
-
-    return from_sympy(expr)
-
-
 display.LOADERS.append(_load_display)
-display.HOOKS["from_sympy"] = _from_sympy
-
-
-def graph(source: str | Callable[..., Any] | Any) -> Graph:
-    """Build a graph from expression text, program text, a sympy expression or a function.
-
-    >>> graph("sqrt(log(x)*y) + log(x)*y").inputs
-    ('x', 'y')
-    >>> graph(lambda x, y: x * x + y).edges[0].parent, graph(lambda x: x * x).edges[1].parent
-    ('x', 'x')
-    """
-    return as_graph(source)

@@ -1,8 +1,7 @@
-"""How core graphs and runs draw themselves without core importing the layers above.
-
-``HOOKS`` maps a name (``draw``, ``frames``, ``save``, ``export_html``, ``draw_structure``,
-``exact``, ``verify``, ``from_sympy``) to the function that does it. The render layer fills
-it in when imported; ``LOADERS`` (set by the package's front door) import it on first use.
+"""How core graphs and runs draw themselves without core importing the layers above:
+``HOOKS`` maps a name (``draw``, ``frames``, ``exact``, ``from_sympy``, ...) to the function
+that does it. The render layer fills it in when imported; ``LOADERS`` (set by ``api.py``)
+import it on first use.
 
 >>> HOOKS["double"] = lambda v: 2 * v
 >>> call("double", 21)

@@ -52,9 +52,9 @@ class DomainError(ValueError):
 class InputError(ValueError):
     """Missing, unknown or non-numeric input values.
 
-    With ``inputs`` (the graph's inputs) the message ends with an example call, written as
-    ``example`` says (``{args}``: ``x=1.0, y=1.0``; ``{at}``: ``x=1.0,y=1.0``); the caller
-    sets it (:func:`evaluate`'s ``example``), so the hint is in the user's own syntax.
+    With ``inputs`` (the graph's inputs) the message ends with an example call in the
+    caller's syntax, ``example`` (:func:`evaluate` sets it; ``{args}``: ``x=1.0, y=1.0``;
+    ``{at}``: ``x=1.0,y=1.0``):
 
     >>> str(InputError("missing value for y.", ("x", "y"), "--at {at}"))
     'missing value for y. e.g. --at x=1.0,y=1.0'
@@ -131,7 +131,8 @@ class Step:
 
 def step_index(k: Any, n: int, final: bool = False, from_end: bool = True) -> Any:
     """``k`` as an index into ``n`` steps (negative ``k`` counts from the end unless
-    ``from_end`` is False; with ``final``, None stays None: the final state).
+    ``from_end`` is False; with ``final``, None stays None: the final state). Not a whole
+    number: TypeError; outside the steps: IndexError, saying the range.
 
     >>> step_index(-1, 10), step_index(None, 10, final=True)
     (9, None)
@@ -139,10 +140,6 @@ def step_index(k: Any, n: int, final: bool = False, from_end: bool = True) -> An
     Traceback (most recent call last):
     ...
     IndexError: step 10 is out of range: there are 10 steps (0 to 9)
-
-    Raises:
-        TypeError: ``k`` is not a whole number.
-        IndexError: ``k`` is outside the steps (the message gives the range).
     """
     if k is None and final:
         return None

@@ -1,6 +1,6 @@
-"""One place that turns anything a user may hand us into a graph.
+"""One place that turns anything a user may hand us into a graph (``adv.graph``).
 
->>> as_graph("log(x)*y").inputs
+>>> as_graph("sqrt(log(x)*y) + log(x)*y").inputs
 ('x', 'y')
 >>> as_graph(42, what="Stepper()")
 Traceback (most recent call last):

@@ -37,4 +37,5 @@ def _symbolic(name: str) -> Any:
 
 display.HOOKS.update(draw=draw, frames=frames, save=save, export_html=export_html,
                      draw_structure=draw_structure, exact=_symbolic("exact"),
-                     verify=_symbolic("verify"), report_table=table.report_table)
+                     verify=_symbolic("verify"), from_sympy=_symbolic("from_sympy"),
+                     report_table=table.report_table)

@@ -29,7 +29,7 @@ from typing import Any
 from .._files import read_source, write_file
 from ..core.build import from_text
 from ..core.inputs import parse_inputs
-from ..core.passes import Run, Step, evaluate, input_name
+from ..core.passes import Run, Step, evaluate, input_name, step_index
 from .errors import RenderError
 
 __all__ = ["register", "run_of", "parse_step", "parse_view", "cmd_render", "cmd_slides", "cmd_html"]
@@ -43,11 +43,10 @@ def parse_step(text: str, steps: Sequence[Step]) -> int | None:
     if text.lower() in ("final", "last", ""):
         return None
     if text.lstrip("-").isdigit():
-        k = int(text)
-        if not -len(steps) <= k < len(steps):
-            raise RenderError(f"--step {text}: there are {len(steps)} steps "
-                              f"(0 to {len(steps) - 1})")
-        return k
+        try:
+            return step_index(int(text), len(steps))
+        except IndexError as exc:
+            raise RenderError(f"--step {text}: {exc}") from None
     phase, colon, which = text.partition(":")
     phase = phase.strip().lower()
     if not colon or phase not in _PHASES or not which.strip():

@@ -394,10 +394,7 @@ def exact(run: Run) -> Exact:
         if isinstance(exc, ExactTooLarge):
             raise
         raise _FAILED[key] from None
-    try:
-        setattr(run, _CACHE_ATTR, ex)
-    except AttributeError:  # pragma: no cover - a run type with __slots__
-        pass
+    setattr(run, _CACHE_ATTR, ex)
     return ex
 
 

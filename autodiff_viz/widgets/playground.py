@@ -150,11 +150,7 @@ class Playground(w.VBox):
             return False
         old = self.stepper
         try:
-            values = parse_at(self._at.value)
-            unknown = [n for n in values if n not in graph.inputs]
-            if unknown:
-                raise ValueError(f"{', '.join(unknown)} is not an input of this graph; its "
-                                 f"inputs are {', '.join(graph.inputs) or '(none)'}")
+            values = parse_at(self._at.value)  # an unknown name: the Stepper says which
             missing = [n for n in graph.inputs if n not in values]
             values.update({n: 1.0 for n in missing})
             if old is not None:
