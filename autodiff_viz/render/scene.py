@@ -288,8 +288,9 @@ def _exact(run: Run) -> Any:
     try:
         return exact(run)
     except (NotImplementedError, ValueError) as exc:
-        raise RenderError(f"symbolic labels are not available for this run: {exc}. "
-                          "Use labels='numeric'.") from exc
+        why = str(exc).rstrip(".")
+        raise RenderError(f"symbolic labels are not available for this run: {why}. Use "
+                          "labels='numeric'.") from exc
 
 
 # ----------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ __all__ = ["exact", "Exact", "ExactTooLarge", "exact_tangents", "exact_number", 
            "Report", "Check", "approx", "tamper", "latex_of", "unicode_of", "longer_than",
            "from_sympy", "check"]
 
-#: Loaded on first use, so this package works before (or without) the checker modules.
+#: Loaded on first use: exact forms do not need the answer checker.
 _LAZY = {"check": ("checker", "check"), "Feedback": ("checker", "Feedback"),
          "Mistake": ("checker", "Mistake"), "parse_expression": ("parse", "parse_expression"),
          "validate": ("parse", "validate"), "AnswerError": ("parse", "AnswerError")}
@@ -46,13 +46,5 @@ def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     module, attr = _LAZY[name]
-    try:
-        mod = importlib.import_module(f"{__name__}.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{module}":
-            raise
-        raise AttributeError(f"{__name__}.{name} is not available yet: the module "
-                             f"{__name__}.{module} is missing") from None
-    value = getattr(mod, attr)
-    globals()[name] = value
+    value = globals()[name] = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
     return value

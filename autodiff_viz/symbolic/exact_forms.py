@@ -123,6 +123,8 @@ class _Meter:
 
     def __init__(self) -> None:
         self.memo: dict[int, tuple[sp.Basic, int, int]] = {}
+        self.took: dict[str, float] = {}  # seconds sympy took for the last node of each op
+        self.building: tuple[str, float] = ("", 0.0)
         self.restart()
 
     def restart(self) -> None:
@@ -153,13 +155,23 @@ class _Meter:
         _, s, d = memo[id(expr)]
         return s, d
 
-    def check(self, expr: sp.Basic, what: str) -> sp.Basic:
-        if time.perf_counter() > self.deadline:
+    def check(self, expr: sp.Basic, what: str, args: Sequence[sp.Basic] = (),
+              op: str = "") -> sp.Basic:
+        """``expr`` when within the time budget, ``MAX_SIZE`` and ``MAX_DEPTH``; with
+        ``args``, the ``op`` node made from them is checked before sympy makes it (its
+        automatic simplification of a deep form can take minutes, growing ~5× a level)."""
+        now = time.perf_counter()
+        if self.building[0]:
+            self.took[self.building[0]] = now - self.building[1]
+        self.building = (op, now)
+        if now + 5 * self.took.get(op, 0.0) * bool(args) > self.deadline:
             raise ExactTooLarge(
-                f"exact forms took longer than {self.budget:g} s (stopped at {what}); exact "
+                f"exact forms take longer than {self.budget:g} s (stopped at {what}); exact "
                 "forms are for small teaching graphs: check this one numerically "
                 "(run.forward_mode, run.paths, central differences).")
-        size, depth = self.measure(expr)
+        parts = [self.measure(a) for a in args]
+        size, depth = (1 + sum(s for s, _ in parts), 1 + max(d for _, d in parts)) if args \
+            else self.measure(expr)
         if size > MAX_SIZE or depth > MAX_DEPTH:
             raise ExactTooLarge(
                 f"the exact form of {what} is too large ({size} terms, nesting depth {depth}; "
@@ -258,6 +270,7 @@ class Exact:
             dummies, value, parts = _rule(node.op)
             args = [self.values[a] for a in node.args]
             _size_proof(node.op, args, f"node {node.name!r}")
+            self.meter.check(None, f"node {node.name!r}", args, node.op)
             to_val = dict(zip(dummies, args, strict=True))
             self.values.append(self.meter.check(value.xreplace(to_val), f"node {node.name!r}"))
             to_sym = {d: (self.symbols[g.nodes[a].name] if g.nodes[a].op != "const"

@@ -87,7 +87,7 @@ class Stepper(GraphView):
         self._font, self._rankdir = int(font), rankdir
         self._explained: dict[tuple, list[Explanation]] = {}
         self._svgs: dict[tuple, list[str]] = {}
-        self._extra: set[str] = {labels}  # the label styles prepared so far
+        self._extra: set[str] = {"numeric", labels}  # label styles prepared so far
         self._reverting = False
         first = wrt or (graph.inputs[0] if graph.inputs else None)
         data = self._data(mode, first, labels)
