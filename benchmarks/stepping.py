@@ -143,7 +143,7 @@ def bench(name: str, text: str, inputs: dict[str, float], repeat: int) -> list[l
             times.append(time.perf_counter() - t)
         for k in range(s.n_steps - 1, -1, -1):
             t = time.perf_counter()
-            s._slider.set_state({"value": k})    # a slider move sent by the browser
+            s.set_state({"step": k})             # a step change sent by the browser
             times.append(time.perf_counter() - t)
         per_step.append(times)
     best = min(per_step, key=statistics.median)  # the least disturbed repeat
