@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["main", "parse_at", "EXIT_BROKEN_PIPE"]
+__all__ = ["main", "EXIT_BROKEN_PIPE"]
 
 #: Exit code when standard output is closed early: 128 + SIGPIPE, the shell's convention.
 EXIT_BROKEN_PIPE = 141
@@ -28,36 +28,10 @@ class UsageError(ValueError):
     """Bad command-line input: reported on stderr with exit code 2."""
 
 
-def parse_at(text: str) -> dict[str, float]:
-    """Parse ``x=3,y=2`` into ``{"x": 3.0, "y": 2.0}`` (``core.inputs.parse_inputs``).
-
-    >>> parse_at("x=3, y=2.5")
-    {'x': 3.0, 'y': 2.5}
-    >>> parse_at("x=3,x=4")
-    Traceback (most recent call last):
-    ...
-    autodiff_viz.cli.UsageError: --at: x is given twice (x=3 and x=4): give each input once
-    """
-    from .core.inputs import InputError, parse_inputs
-
-    try:
-        return parse_inputs(text, "--at x=3,y=2")
-    except InputError as exc:
-        raise UsageError(f"--at: {exc}") from None
-
-
 def _run(args: argparse.Namespace):
-    import autodiff_viz as adv
+    from .render.cli import run_of
 
-    from ._files import read_source
-
-    g = adv.graph(read_source(args.expr))
-    try:
-        return g.evaluate(**parse_at(args.at or ""))
-    except adv.InputError as exc:  # the hint should be CLI syntax, not evaluate(x=1.0)
-        msg, sep, _ = str(exc).partition(" e.g. evaluate(")
-        at = ",".join(f"{n}=1.0" for n in g.inputs)
-        raise adv.InputError(msg + (f" e.g. --at {at}" if sep else "")) from None
+    return run_of(args)
 
 
 def _number(v: Any, what: str, warnings: list[str]) -> Any:
@@ -101,7 +75,7 @@ def cmd_grad(args: argparse.Namespace) -> int:
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
-    from .symbolic.exact_forms import steps_table
+    from .render.table import steps_table
 
     run = _run(args)
     print(steps_table(run, exact=not args.no_exact))
@@ -204,7 +178,7 @@ def _silence_stdout() -> None:
 
 _USER_ERRORS = {"ParseError", "UsageError", "InputError", "DomainError", "GraphError",
                 "TracingError", "RenderError", "DotNotFound", "UnknownPrimitive",
-                "OutputExists", "InputNotText", "ExactTooLarge", "StepError"}
+                "OutputExists", "InputNotText", "ExactTooLarge"}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,11 +20,10 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from .api import Graph
 from .core.arrays import one_hot
+from .core.graph import Graph
 from .core.mlp import MLPSpec, build
-from .core.passes import DomainError
-from .core.passes import Run as _CoreRun
+from .core.passes import DomainError, Run
 
 __all__ = ["make_moons", "make_spirals", "dataset", "mlp", "train", "TrainResult",
            "targets_for"]
@@ -154,7 +153,7 @@ def mlp(sizes: Sequence[int], activation: str = "tanh", loss: str | None = "mse"
     ('float', (2, 4))
     """
     spec = MLPSpec(tuple(sizes), activation=activation, loss=loss, l2=l2, view=view)
-    return Graph.adopt(build(spec))
+    return build(spec)
 
 
 # --- training -----------------------------------------------------------------------------
@@ -255,7 +254,7 @@ def train(data: str | tuple = "moons", *, sizes: Sequence[int] = (2, 16, 16, 1),
         raise ValueError("training needs a loss: 'hinge', 'mse' or 'softmax_ce'")
     T = targets_for(spec, y)
     rate = _rate(lr)
-    graph = Graph.adopt(build(spec))
+    graph = build(spec)
     params = spec.init(seed, init)
     names = spec.param_names
     out_index = graph.index(f"y{spec.depth}")
@@ -264,7 +263,7 @@ def train(data: str | tuple = "moons", *, sizes: Sequence[int] = (2, 16, 16, 1),
     t0 = time.perf_counter()
     for k in range(steps):
         try:
-            run = _CoreRun(graph, {**params, "X": X, "T": T})
+            run = Run(graph, {**params, "X": X, "T": T})
         except DomainError as exc:
             raise FloatingPointError(f"training diverged at step {k}: {exc} Lower the "
                                      "learning rate (lr=...).") from None

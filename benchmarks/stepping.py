@@ -7,12 +7,18 @@
 - frames: ``render.frames(run)`` (one SVG per step, one layout), the explanations, and the
   whole ``Stepper(...)`` construction, for the worked example and a ~60-node graph.
 
+- cold (issue 11): each in a fresh process, numeric labels: ``import autodiff_viz``
+  (<= 0.35 s), the first Stepper on the course example (<= 0.6 s, sympy not loaded),
+  lecture 2's ``ladder(6)`` and a 30-node chain (<= 1 s each), ``export_html`` of a
+  60-node chain, and the exact forms of the ladder (symbolic labels: capped by
+  ``TIME_BUDGET``).
+
 Target (issue 4): <= 5 ms per step kernel-side. The ratio column is time / target
 (<= 1 meets it). Frame-build times are reported (their target is the rendering issue's).
 
 Usage::
 
-    .venv/bin/python benchmarks/stepping.py [--repeat 3]
+    .venv/bin/python benchmarks/stepping.py [--repeat 3] [--cold-only]
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -57,6 +65,50 @@ def program_60() -> str:
     return "\n".join(lines)
 
 
+def ladder_text(n: int) -> str:
+    """Lecture 2's ladder of ``n`` diamonds (``u = sin(h)``, ``v = cos(h)``, ``h = u*v``)."""
+    lines, prev = [], "x"
+    for k in range(1, n + 1):
+        lines += [f"u{k} = sin({prev})", f"v{k} = cos({prev})", f"h{k} = u{k}*v{k}"]
+        prev = f"h{k}"
+    return "\n".join(lines)
+
+
+def chain_text(n: int) -> str:
+    """A chain of ``n`` nodes: x, y, then ``a_k = sin(a_{k-1})*y + x`` style lines."""
+    ops = ["{p}*y", "sin({p})", "{p} + x", "exp({p}/10)"]
+    lines = [f"a1 = {ops[0].format(p='x')}"]
+    lines += [f"a{k} = " + ops[(k - 1) % 4].format(p=f"a{k - 1}") for k in range(2, n - 1)]
+    return "\n".join(lines)
+
+
+#: name, code run in a fresh process after ``import autodiff_viz as adv`` (timed), target.
+COLD = [
+    ("import autodiff_viz", "", 0.35),
+    ("Stepper, course example", "adv.Stepper('sqrt(log(x)*y) + log(x)*y', x=3, y=2)", 0.6),
+    ("Stepper, ladder(6)", "adv.Stepper(LADDER, x=0.5)", 1.0),
+    ("Stepper, 30-node chain", "adv.Stepper(CHAIN30, x=0.7, y=0.3)", 1.0),
+    ("export_html, 60-node chain",
+     "adv.graph(CHAIN60).evaluate(x=0.7, y=0.3).export_html(OUT)", None),
+    ("Stepper, ladder(6), symbolic labels", "adv.Stepper(LADDER, x=0.5, labels='symbolic')",
+     None),
+]
+
+
+def cold(name: str, code: str) -> tuple[float, bool]:
+    """Seconds for ``code`` in a fresh process (with the import), and whether sympy loaded."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script = (f"import sys, time\nt = time.perf_counter()\nimport autodiff_viz as adv\n"
+                  f"LADDER = {ladder_text(6)!r}\nCHAIN30 = {chain_text(30)!r}\n"
+                  f"CHAIN60 = {chain_text(60)!r}\nOUT = {tmp + '/w.html'!r}\n{code}\n"
+                  "print(time.perf_counter() - t, 'sympy' in sys.modules)")
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             check=True).stdout.split()
+    return float(out[-2]), out[-1] == "True"
+
+
 def _best(fn, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -78,7 +130,7 @@ def bench(name: str, text: str, inputs: dict[str, float], repeat: int) -> list[l
     n_steps = len(run.steps)
     frames(run)  # warm the layout cache once: the first call also lays the graph out
     t_frames = _best(lambda: frames(evaluate(g, inputs)), repeat)
-    t_expl = _best(lambda: explain_all(evaluate(g, inputs), exact=len(g.nodes) <= 30), repeat)
+    t_expl = _best(lambda: explain_all(evaluate(g, inputs)), repeat)
     t_build = _best(lambda: Stepper(g, inputs).close(), repeat)
     s = Stepper(g, inputs)
     per_step: list[list[float]] = []
@@ -91,7 +143,7 @@ def bench(name: str, text: str, inputs: dict[str, float], repeat: int) -> list[l
             times.append(time.perf_counter() - t)
         for k in range(s.n_steps - 1, -1, -1):
             t = time.perf_counter()
-            s._slider.set_state({"value": k})    # a slider move sent by the browser
+            s.set_state({"step": k})             # a step change sent by the browser
             times.append(time.perf_counter() - t)
         per_step.append(times)
     best = min(per_step, key=statistics.median)  # the least disturbed repeat
@@ -113,7 +165,14 @@ def bench(name: str, text: str, inputs: dict[str, float], repeat: int) -> list[l
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cold-only", action="store_true")
     args = parser.parse_args()
+    for name, code, target in COLD:
+        t, sympy = min(cold(name, code) for _ in range(args.repeat))
+        print(f"cold  {name:<40} {t:7.3f} s  target {target or '-'}  "
+              f"sympy {'loaded' if sympy else 'not loaded'}")
+    if args.cold_only:
+        return
     _install_comm()
     rows = bench("worked example", SEED, {"x": 3.0, "y": 2.0}, args.repeat)
     rows += bench("60-node graph", program_60(), {"x": 0.7, "y": 0.3}, args.repeat)

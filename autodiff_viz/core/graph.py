@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import gc
 import graphlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
+from . import display
 from .primitives import primitive
 
 __all__ = ["Node", "Edge", "Graph", "GraphError", "toposort", "gc_paused", "validate"]
@@ -293,6 +294,31 @@ class Graph:
             names = [_latex_name(s) for s in names]
         fmt = row.latex if style == "latex" else row.unicode
         return fmt.format(*names)
+
+    # the front door's methods (drawing goes through core.display) -----------------------
+    @property
+    def text(self) -> str | None:
+        """The expression or program text as typed (None for functions and sympy
+        expressions); titles show it."""
+        return self.source if isinstance(self.source, str) else None
+
+    def evaluate(self, values: Mapping[str, Any] | None = None, /, **inputs: Any) -> Any:
+        """Forward pass, then reverse pass, at the given input values (a ``Run``).
+
+        >>> Graph.from_ops([("x", "input", ()), ("f", "exp", ("x",))]).evaluate(x=0).grad
+        {'x': 1.0}
+        """
+        from .passes import Run
+
+        return Run(self, {**(values or {}), **inputs})
+
+    def draw(self, **options: Any) -> Any:
+        """The graph's structure only (no numbers), as a ``graphviz.Digraph`` (``title``,
+        ``width``, ``height``, ``dpi``, ``lang`` as in ``Run.draw``)."""
+        return display.call("draw_structure", self, **options)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        return display.figure_bundle(self, include, exclude)
 
     def is_tree_shaped(self) -> bool:
         return all(len(o) <= 1 for o in self.out_edges)

@@ -30,13 +30,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import display
 from .graph import Graph, gc_paused
 from .primitives import PRIMITIVES, primitive, unbroadcast
 from .reader import EULER
 
 __all__ = ["Step", "Contribution", "Run", "TangentRun", "Path", "Paths", "DomainError",
            "InputError", "evaluate", "forward", "reverse", "forward_mode", "count_paths",
-           "bind_inputs"]
+           "bind_inputs", "step_index", "input_name"]
 
 _ERRORS = (ValueError, ZeroDivisionError, OverflowError, FloatingPointError, TypeError)
 
@@ -50,7 +51,27 @@ class DomainError(ValueError):
 
 
 class InputError(ValueError):
-    """Missing, unknown or non-numeric input values."""
+    """Missing, unknown or non-numeric input values.
+
+    With ``inputs`` (the graph's inputs) the message ends with an example call in the
+    caller's syntax, ``example`` (:func:`evaluate` sets it; ``{args}``: ``x=1.0, y=1.0``;
+    ``{at}``: ``x=1.0,y=1.0``):
+
+    >>> str(InputError("missing value for y.", ("x", "y"), "--at {at}"))
+    'missing value for y. e.g. --at x=1.0,y=1.0'
+    """
+
+    def __init__(self, message: str, inputs: Sequence[str] | None = None,
+                 example: str = "evaluate({args})") -> None:
+        super().__init__(message)
+        self.inputs, self.example = inputs, example
+
+    def __str__(self) -> str:
+        text = str(self.args[0]) if self.args else ""
+        if self.inputs is None:
+            return text
+        pairs = [f"{n}=1.0" for n in self.inputs]
+        return f"{text} e.g. " + self.example.format(args=", ".join(pairs), at=",".join(pairs))
 
 
 class Contribution(NamedTuple):
@@ -109,6 +130,37 @@ class Step:
     path: int | None = None
 
 
+def step_index(k: Any, n: int, final: bool = False, from_end: bool = True) -> Any:
+    """``k`` as an index into ``n`` steps (negative ``k`` counts from the end unless
+    ``from_end`` is False; with ``final``, None stays None: the final state). Not a whole
+    number: TypeError; outside the steps: IndexError, saying the range.
+
+    >>> step_index(-1, 10), step_index(None, 10, final=True)
+    (9, None)
+    >>> step_index(10, 10)
+    Traceback (most recent call last):
+    ...
+    IndexError: step 10 is out of range: there are 10 steps (0 to 9)
+    """
+    if k is None and final:
+        return None
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"step must be a whole number{' or None' if final else ''}; got {k!r}")
+    if not (-n if from_end else 0) <= k < n:
+        raise IndexError(f"step {k} is out of range: there are {n} steps (0 to {n - 1}"
+                         + (", or None for the final state)" if final else ")"))
+    return int(k) + n if k < 0 else int(k)
+
+
+def input_name(graph: Graph, name: Any, error: type[Exception] = InputError,
+               what: str = "", optional: bool = False) -> Any:
+    """``name`` when it is an input of ``graph`` (or None when ``optional``), else ``error``
+    naming the inputs; ``what`` starts the message (``"wrt="``, ``"--view paths:z: "``)."""
+    if not (optional and name is None) and name not in graph.inputs:
+        raise error(f"{what}{name!r} is not an input; inputs are {', '.join(graph.inputs)}")
+    return name
+
+
 class _Steps(Sequence):
     """A read-only list of steps built on first access from the pass's arrays."""
 
@@ -124,11 +176,7 @@ class _Steps(Sequence):
     def __getitem__(self, k):
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(self._len))]
-        if k < 0:
-            k += self._len
-        if not 0 <= k < self._len:
-            raise IndexError(f"step {k} out of range: this run has {self._len} steps "
-                             f"(0 to {self._len - 1})")
+        k = step_index(k, self._len)
         step = self._cache.get(k)
         if step is None:
             offset = k
@@ -192,9 +240,8 @@ def bind_inputs(graph: Graph, inputs: Mapping[str, Any]) -> dict[str, Any]:
         if extra:
             parts.append(f"{', '.join(extra)} is not an input of this graph"
                          + (f" ({EULER})" if "e" in extra else ""))
-        example = ", ".join(f"{n}=1.0" for n in graph.inputs)
         raise InputError("; ".join(parts) + f". This graph's inputs are: "
-                         f"{', '.join(graph.inputs) or '(none)'}; e.g. evaluate({example})")
+                         f"{', '.join(graph.inputs) or '(none)'};", graph.inputs)
     bound = {n: _as_value(n, inputs[n]) for n in graph.inputs}
     for n, v in bound.items():
         if not (math.isfinite(v) if type(v) is float else np.all(np.isfinite(v))):
@@ -473,13 +520,19 @@ class Run:
         self.adjoints: list = reverse(graph, fwd)
         _flag_nonfinite(graph, self.adjoints, "the adjoint {name}\u0304 = ∂f/∂{name}",
                         self.flags)
-        ops, needs = graph.ops, graph.needs_grad
-        out = graph.output_index
-        fw_ids = [i for i in range(out + 1) if ops[i] != "input" and ops[i] != "const"]
-        bw_ids = [i for i in range(out, -1, -1) if needs[i]]
-        self.steps: Sequence[Step] = _Steps([("forward", fw_ids), ("backward", bw_ids)],
-                                            self._make_step)
+        self._steps: Sequence[Step] | None = None
         self._tangent_runs: dict[str, TangentRun] = {}
+
+    @property
+    def steps(self) -> Sequence[Step]:
+        """The step script (made on first access: a big run that only wants ``grad`` never
+        lists its steps)."""
+        if self._steps is None:
+            ops, needs, out = self.graph.ops, self.graph.needs_grad, self.graph.output_index
+            fw_ids = [i for i in range(out + 1) if ops[i] != "input" and ops[i] != "const"]
+            bw_ids = [i for i in range(out, -1, -1) if needs[i]]
+            self._steps = _Steps([("forward", fw_ids), ("backward", bw_ids)], self._make_step)
+        return self._steps
 
     # results ---------------------------------------------------------------------------
     @property
@@ -554,6 +607,38 @@ class Run:
         (beyond ``limit`` paths: an error, or the first ``list_at_most`` and the total)."""
         return Paths(self, wrt, limit, list_at_most)
 
+    # display: the render and symbolic layers, through core.display --------------------
+    def draw(self, step: int | None = None, labels: str = "numeric", **options: Any) -> Any:
+        """A ``graphviz.Digraph`` of the state after step ``step`` (default: the last).
+
+        Options for slides: ``title``, ``caption``, ``legend``, ``hide``, ``pass_``,
+        ``width``, ``height``, ``dpi``, ``lang`` (see :func:`autodiff_viz.render.draw`).
+        """
+        return display.call("draw", self, step=step, labels=labels, **options)
+
+    def frames(self, **options: Any) -> list[str]:
+        """One SVG string per step, all from one Graphviz layout."""
+        return display.call("frames", self, **options)
+
+    def save(self, path: str, step: int | None = None, **options: Any) -> str:
+        """Write the figure after ``step`` to ``.svg``, ``.png``, ``.pdf`` or ``.dot``."""
+        return display.call("save", self, path, step=step, **options)
+
+    def export_html(self, path: str, **options: Any) -> str:
+        """The Stepper's view as one self-contained page (no kernel, no network)."""
+        return display.call("export_html", self, path, **options)
+
+    def exact(self) -> Any:
+        """Exact sympy forms of every value, partial and adjoint (``symbolic.exact``)."""
+        return display.call("exact", self)
+
+    def verify(self, **options: Any) -> Any:
+        """Check every number against its exact form; returns a report."""
+        return display.call("verify", self, **options)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        return display.figure_bundle(self, include, exclude)
+
     def __repr__(self) -> str:
         return (f"<Run value={_short(self.value)} grad={{"
                 + ", ".join(f"{k}: {_short(v)}" for k, v in self.grad.items())
@@ -565,8 +650,7 @@ class TangentRun:
 
     def __init__(self, run: Run, wrt: str, direction: Any = None) -> None:
         g = run.graph
-        if wrt not in g.inputs:
-            raise InputError(f"{wrt!r} is not an input; inputs are {', '.join(g.inputs)}")
+        input_name(g, wrt)
         self.run, self.graph, self.wrt = run, g, wrt
         with np.errstate(all="ignore"):
             self.tangents = forward_mode(g, run._fwd, wrt, direction)
@@ -662,8 +746,7 @@ class Paths(Sequence):
     def __init__(self, run: Run, wrt: str, limit: int = 10_000,
                  list_at_most: int | None = None) -> None:
         g = run.graph
-        if wrt not in g.inputs:
-            raise InputError(f"{wrt!r} is not an input; inputs are {', '.join(g.inputs)}")
+        input_name(g, wrt)
         refusal = paths_refusal(run)
         if refusal:
             raise ValueError(refusal)
@@ -770,6 +853,12 @@ def _path(run: Run, wrt: str, link: tuple | None) -> Path:
     return Path(names, es, product)
 
 
-def evaluate(graph: Graph, inputs: Mapping[str, Any], run_type: type | None = None) -> Run:
-    """Forward pass then reverse pass; see :class:`Run`."""
-    return (run_type or Run)(graph, inputs)
+def evaluate(graph: Graph, inputs: Mapping[str, Any], example: str | None = None) -> Run:
+    """Forward pass then reverse pass; see :class:`Run`. ``example`` writes the hint of an
+    :class:`InputError` in the caller's syntax (e.g. ``"--at {at}"``, see there)."""
+    try:
+        return Run(graph, inputs)
+    except InputError as exc:
+        if example is not None:
+            exc.example = example
+        raise

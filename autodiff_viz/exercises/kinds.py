@@ -25,10 +25,10 @@ import sympy
 
 from ..core.build import from_text, name_problem
 from ..core.graph import Graph
-from ..core.passes import Run, evaluate
+from ..core.passes import Run, evaluate, input_name
 from ..core.primitives import PRIMITIVES
+from ..core.sources import as_graph as _as_graph
 from ..symbolic.checker import Mistake
-from ..symbolic.sources import as_graph as _as_graph
 from .base import Exercise
 from .mistakes import Candidate, derivative_candidates, separate, value_candidates
 from .prompts import formula_example, how_to_answer, kink_note
@@ -41,13 +41,8 @@ SEED_PROGRAM = "a = log(x)\nb = a*y\nc = sqrt(b)\nf = c + b"
 
 
 def as_graph(source: Any) -> Graph:
-    """A core graph from a graph, expression/program text, a sympy expression or a function.
-
-    ``None`` gives the course's worked example.
-    """
-    if source is None:
-        return from_text(SEED_PROGRAM)
-    return _as_graph(source, what="an exercise")
+    """:func:`core.sources.as_graph`, where ``None`` gives the course's worked example."""
+    return _as_graph(SEED_PROGRAM if source is None else source, "an exercise")
 
 
 def _choose(source: Any, at: Mapping[str, float] | None, seed: Any, salt: str,
@@ -200,9 +195,7 @@ def gradient(graph_or_text: Any = None, wrt: str | Sequence[str] | None = "x",
         return _full_gradient(graph_or_text, wrt, at, seed, symbolic, min_sig_figs)
     run = _choose(graph_or_text, at, seed, "gradient", _derivative_score(lambda r: wrt))
     g = run.graph
-    if wrt not in g.inputs:
-        raise ValueError(f"{wrt!r} is not an input of this graph; inputs: "
-                         f"{', '.join(g.inputs)}")
+    input_name(g, wrt, ValueError)
     right = run.grad[wrt]
     expected = _number(_exact(run).grad[wrt], right)
     mistakes, notes = _mistakes(right, derivative_candidates(run, wrt))

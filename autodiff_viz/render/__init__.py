@@ -15,9 +15,27 @@ Without Graphviz, :class:`DotNotFound` says how to install it; ``draw(...).sourc
 works. Graphs above :data:`MAX_NODES` nodes are refused with advice to collapse them.
 """
 
+from typing import Any
+
+from ..core import display
+from . import table
 from .draw import Figure, draw, draw_structure, frames, layout
-from .errors import MAX_NODES, DotNotFound, RenderError, StepError
+from .errors import MAX_NODES, DotNotFound, RenderError
 from .export import export_html, save
 
 __all__ = ["draw", "frames", "draw_structure", "save", "export_html", "layout", "Figure",
-           "RenderError", "DotNotFound", "StepError", "MAX_NODES"]
+           "RenderError", "DotNotFound", "MAX_NODES"]
+
+
+def _symbolic(name: str) -> Any:
+    def call(*args: Any, **options: Any) -> Any:
+        from .. import symbolic  # sympy loads here, when exact forms are asked for
+
+        return getattr(symbolic, name)(*args, **options)
+    return call
+
+
+display.HOOKS.update(draw=draw, frames=frames, save=save, export_html=export_html,
+                     draw_structure=draw_structure, exact=_symbolic("exact"),
+                     verify=_symbolic("verify"), from_sympy=_symbolic("from_sympy"),
+                     report_table=table.report_table)

@@ -29,10 +29,10 @@ from typing import Any
 from .._files import read_source, write_file
 from ..core.build import from_text
 from ..core.inputs import parse_inputs
-from ..core.passes import InputError, Run, Step, evaluate
+from ..core.passes import Run, Step, evaluate, input_name, step_index
 from .errors import RenderError
 
-__all__ = ["register", "parse_step", "parse_view", "cmd_render", "cmd_slides", "cmd_html"]
+__all__ = ["register", "run_of", "parse_step", "parse_view", "cmd_render", "cmd_slides", "cmd_html"]
 
 _PHASES = ("forward", "backward", "tangent", "path", "sum")
 
@@ -43,11 +43,10 @@ def parse_step(text: str, steps: Sequence[Step]) -> int | None:
     if text.lower() in ("final", "last", ""):
         return None
     if text.lstrip("-").isdigit():
-        k = int(text)
-        if not -len(steps) <= k < len(steps):
-            raise RenderError(f"--step {text}: there are {len(steps)} steps "
-                              f"(0 to {len(steps) - 1})")
-        return k
+        try:
+            return step_index(int(text), len(steps))
+        except IndexError as exc:
+            raise RenderError(f"--step {text}: {exc}") from None
     phase, colon, which = text.partition(":")
     phase = phase.strip().lower()
     if not colon or phase not in _PHASES or not which.strip():
@@ -78,23 +77,17 @@ def parse_view(text: str | None, run: Run) -> Any:
     if not colon or kind not in ("tangent", "forward-mode", "paths") or not name.strip():
         raise RenderError(f"--view {text!r} not understood: use tangent:NAME or paths:NAME "
                           "(NAME an input)")
-    name = name.strip()
-    if name not in run.graph.inputs:
-        raise RenderError(f"--view {text}: {name!r} is not an input; inputs are "
-                          f"{', '.join(run.graph.inputs)}")
+    name = input_name(run.graph, name.strip(), RenderError, f"--view {text}: ")
     return run.paths(name) if kind == "paths" else run.forward_mode(name)
 
 
-def _run(args: argparse.Namespace) -> Run:
+def run_of(args: argparse.Namespace) -> Run:
+    """The run every sub-command starts from: ``args.expr`` (``-``: standard input) at
+    ``--at`` (the one reader of ``--at``; its errors are in command-line syntax)."""
     text = read_source(args.expr)  # "-": standard input, decoded as UTF-8 with a clear error
     args.text = text  # what was typed: the page's title
-    graph = from_text(text)
-    try:
-        return evaluate(graph, parse_inputs(args.at, "--at x=3,y=2"))
-    except InputError as exc:  # the hint should be CLI syntax, not evaluate(x=1.0)
-        msg, sep, _ = str(exc).partition(" e.g. evaluate(")
-        at = ",".join(f"{n}=1.0" for n in graph.inputs)
-        raise InputError(msg + (f" e.g. --at {at}" if sep else "")) from None
+    return evaluate(from_text(text), parse_inputs(args.at or "", "--at x=3,y=2"),
+                    example="--at {at}")
 
 
 _HELP = """Draw one step of the forward or backward pass as a figure for slides.
@@ -130,7 +123,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     if args.structure:
         return _render_structure(args)
-    run = _run(args)
+    run = run_of(args)
     view = parse_view(args.view, run)
     step = parse_step(args.step, (view or run).steps)
     title = args.title if args.title != "" else None
@@ -174,7 +167,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
     """``autodiff-viz slides``: one figure per step into a folder."""
     from .export import save
 
-    run = _run(args)
+    run = run_of(args)
     view = parse_view(args.view, run)
     steps = (view or run).steps
     ext = "." + args.format
@@ -202,7 +195,7 @@ def cmd_html(args: argparse.Namespace) -> int:
     """``autodiff-viz html``: a self-contained stepper page."""
     from .export import export_html
 
-    run = _run(args)
+    run = run_of(args)
     view = parse_view(args.view, run)
     title = args.title or args.text  # by default, what was typed (the view adds the point)
     options = {"lang": args.lang} if args.lang != "en" else {}

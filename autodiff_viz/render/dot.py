@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .errors import check_choice
 from .fmt import dot_quote
 from .scene import BLANK, EdgeView, NodeView, Scene
 
@@ -132,8 +133,7 @@ def layout_lines_dot(kinds: Sequence[tuple[str, bool]], lines: Sequence[tuple[st
 
     ``rankdir`` is ``"LR"`` (inputs on the left) or ``"TB"`` (inputs at the top).
     """
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be 'LR' or 'TB'; got {rankdir!r}")
+    check_choice("rankdir", rankdir, RANKDIRS, ValueError)
     body = list(GRAPH_ATTRS)
     body[0] = body[0].replace("rankdir=LR", f"rankdir={rankdir}")
     if len(edges) > XLABEL_EDGES:  # network simplex dominates dot's time on big graphs

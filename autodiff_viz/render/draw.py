@@ -36,9 +36,10 @@ from .dot import (
     scene_lines,
     structure_lines,
 )
-from .errors import MAX_NODES, DotNotFound, RenderError, check_size
+from .errors import MAX_NODES, DotNotFound, RenderError, check_choice, check_size
 from .i18n import t
 from .scene import BLANK, Scene, Texts, _Script, layout_lines, scene, view_steps
+from .svg import body as svg_body
 from .svg import compact as svg_compact
 from .svg import overline_bars
 
@@ -141,7 +142,7 @@ def sized_html(svg: str, font_px: int = FONT_PX) -> str:
     '<svg style="max-width:none" width="140px" height="70px"'
     """
     scale = font_px / 12
-    svg = svg[svg.find("<svg"):] if "<svg" in svg else svg
+    svg = svg_body(svg)
     # max-width:none: JupyterLab's CSS shrinks every svg to the column (text becomes tiny).
     svg = _SIZE.sub(lambda m: f'<svg style="max-width:none" '
                               f'width="{float(m[1]) * scale:.0f}px" '
@@ -214,8 +215,7 @@ def _pass_step(steps: Any, step: int | None, pass_: str | None) -> int | None:
     """With ``pass_="forward"`` the final state is the end of the forward pass."""
     if pass_ is None:
         return step
-    if pass_ not in PASSES:
-        raise RenderError(f"pass_ must be 'forward' or 'backward'; got {pass_!r}")
+    check_choice("pass_", pass_, PASSES)
     mine = [s.index for s in steps if s.phase == pass_]
     if step is None:
         return mine[-1] if mine else None

@@ -9,8 +9,11 @@ autodiff_viz.render.errors.RenderError: this graph has 151 nodes; ...
 
 from __future__ import annotations
 
-__all__ = ["RenderError", "DotNotFound", "StepError", "MAX_NODES", "INSTALL_HINT",
-           "check_size"]
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["RenderError", "DotNotFound", "MAX_NODES", "INSTALL_HINT", "check_size",
+           "check_choice"]
 
 #: Graphs with more nodes than this are refused (unreadable, and slow to lay out).
 MAX_NODES = 150
@@ -38,8 +41,19 @@ class DotNotFound(RenderError):
         self.program = program
 
 
-class StepError(RenderError, IndexError):
-    """A step number outside the run's steps."""
+def check_choice(name: str, value: Any, allowed: Sequence[str],
+                 error: type[Exception] = RenderError) -> Any:
+    """``value`` when it is one of ``allowed``, else ``error`` naming the choices.
+
+    >>> check_choice("labels", "fancy", ("numeric", "symbolic"))
+    Traceback (most recent call last):
+    ...
+    autodiff_viz.render.errors.RenderError: labels must be one of 'numeric', 'symbolic'; \
+got 'fancy'
+    """
+    if value not in allowed:
+        raise error(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+    return value
 
 
 def check_size(n_nodes: int, max_nodes: int = MAX_NODES) -> None:

@@ -5,12 +5,12 @@ of it) into an :class:`Explanation`. The stepper widget and the HTML export both
 
 >>> from autodiff_viz.core import evaluate, from_text
 >>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"), {"x": 3, "y": 2})
->>> e = explain(run, 2)
+>>> e = explain(run, 2, exact=True)
 >>> e.title
 'Forward pass, step 3 of 4 (3/10): c = √b'
 >>> e.text
 'c = √b = √(2·log(3)) ≈ 1.482; ∂c/∂b = 1/(2√b) ≈ 0.3373'
->>> print(explain(run, 6).text.replace(" (", "\\n(").replace("; ", "\\n"))
+>>> print(explain(run, 6, exact=True).text.replace(" (", "\\n(").replace("; ", "\\n"))
 b̄ = c̄·∂c/∂b + f̄·∂f/∂b = 1·0.3373 + 1·1 = 1.337
 (b is used 2 times, so its adjoint sums 2 contributions)
 exactly 1/(2·√(2·log(3))) + 1
@@ -20,12 +20,12 @@ exactly 1/(2·√(2·log(3))) + 1
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..core import passes
 from ..core.graph import Graph
 from ..core.notation import (
     adjoint,
@@ -38,10 +38,11 @@ from ..core.notation import (
 )
 from ..core.passes import Step
 from ..core.primitives import PRIMITIVES
-from .fmt import number
+from .fmt import eq_sign, is_rounded, shown, tex_number
 from .i18n import check_lang, t
 
-__all__ = ["Explanation", "explain", "explain_all", "partial_formula", "fmt"]
+__all__ = ["Explanation", "explain", "explain_all", "partial_formula"]
+
 
 class Explanation(NamedTuple):
     """What one step does: ``title`` (one line), ``text`` (unicode) and ``latex`` ($...$)."""
@@ -49,70 +50,6 @@ class Explanation(NamedTuple):
     title: str
     text: str
     latex: str
-
-
-# ----------------------------------------------------------------------------------------
-# Small formatting helpers
-# ----------------------------------------------------------------------------------------
-
-def fmt(v: Any) -> str:
-    """A number as shown to students: 4 significant digits, whole numbers without a point.
-
-    >>> fmt(1.0), fmt(0.337253), fmt(-2.0), fmt(3.679528), fmt(1e-12), fmt([1.0, 2.5])
-    ('1', '0.3373', '−2', '3.680', '1e−12', '[1, 2.5]')
-    """
-    if v is None:
-        return "—"
-    if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
-        return number(float(v))   # nan reads "undefined", never a bare nan
-    arr = np.asarray(v, dtype=float)
-    if arr.ndim == 0:
-        return fmt(float(arr))
-    if arr.size <= 6 and arr.ndim == 1:
-        return "[" + ", ".join(fmt(float(a)) for a in arr) + "]"
-    if arr.size <= 6:
-        return "[" + ", ".join(fmt(row) for row in arr) + "]"
-    return f"(array of shape {'×'.join(str(n) for n in arr.shape)})"
-
-
-def _is_rounded(v: Any) -> bool:
-    """True when :func:`fmt` loses digits (then we write ≈ instead of =)."""
-    if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
-        v = float(v)
-        if not math.isfinite(v):
-            return False
-        return float(fmt(v).replace("−", "-")) != v
-    return True
-
-
-def _eq(v: Any) -> str:
-    return "≈" if _is_rounded(v) else "="
-
-
-def _tex_eq(v: Any) -> str:
-    return r"\approx" if _is_rounded(v) else "="
-
-
-def _tex_num(v: Any) -> str:
-    s = fmt(v).replace("−", "-")
-    if s.startswith("("):
-        return r"\text{" + s + "}"
-    if "e" in s and s[0] != "[":
-        mant, _, exp = s.partition("e")
-        return rf"{mant} \times 10^{{{int(exp)}}}"
-    return s.replace("∞", r"\infty")
-
-
-def _tex_name(name: str) -> str:
-    return tex_name(name)
-
-
-def _d(num: str, den: str) -> str:
-    return partial(num, den)
-
-
-def _tex_d(num: str, den: str) -> str:
-    return partial_tex(num, den)
 
 
 def _math(s: str) -> str:
@@ -135,20 +72,8 @@ def partial_formula(graph: Graph, node: str, pos: int, style: str = "unicode") -
         return None
     names = [graph.nodes[a].name for a in n.args]
     if style == "latex":
-        return rules[pos][1].format(*[_tex_name(s) for s in names])
+        return rules[pos][1].format(*[tex_name(s) for s in names])
     return rules[pos][0].format(*names)
-
-
-def _exact_forms(run: Any) -> Any:
-    """Exact sympy forms of a run (``symbolic.exact``), or None when unavailable."""
-    try:
-        from ..symbolic import exact
-    except ImportError:  # the symbolic layer is optional here
-        return None
-    try:
-        return exact(run)
-    except Exception:  # noqa: BLE001 - arrays, huge graphs: exact forms are a bonus only
-        return None
 
 
 def _exact_text(run: Any, kind: str, node: str, exact: bool) -> tuple[str, str] | None:
@@ -156,20 +81,17 @@ def _exact_text(run: Any, kind: str, node: str, exact: bool) -> tuple[str, str] 
     number (then it adds nothing to the decimal)."""
     if not exact:
         return None
-    forms = _exact_forms(run)
-    if forms is None:
-        return None
     try:
-        from ..symbolic import latex_of, unicode_of
+        from ..symbolic import exact as exact_forms
+        from ..symbolic import latex_of, longer_than, unicode_of
 
+        forms = exact_forms(run)
         e = forms.value(node) if kind == "value" else forms.adjoint(node)
-        if e is None or e.is_Integer or e.is_Float:
+        if e is None or e.is_Integer or e.is_Float or longer_than(e, 40):
             return None
         text = unicode_of(e)
-        if len(text) > 40:
-            return None
-        return text, latex_of(e)
-    except Exception:  # noqa: BLE001 - a printing problem must not break the explanation
+        return (text, latex_of(e)) if len(text) <= 40 else None
+    except Exception:  # noqa: BLE001 - arrays, big graphs, printing: exact text is a bonus
         return None
 
 
@@ -177,7 +99,7 @@ def _exact_text(run: Any, kind: str, node: str, exact: bool) -> tuple[str, str] 
 # The explanations
 # ----------------------------------------------------------------------------------------
 
-def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True,
+def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = False,
             lang: str = "en") -> Explanation:
     """Explain step ``step_index`` of ``view.steps`` (``view`` defaults to ``run``).
 
@@ -185,7 +107,8 @@ def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True,
         run: a :class:`~autodiff_viz.core.passes.Run`.
         step_index: index into the steps (negative counts from the end).
         view: ``run.forward_mode(x)`` or ``run.paths(x)`` to explain those steps instead.
-        exact: also show exact forms of values when the symbolic layer is available.
+        exact: also show exact forms of values (loads sympy; the view asks for them with
+            symbolic or both labels on small graphs).
         lang: ``"en"`` or ``"ko"`` (see :mod:`autodiff_viz.render.i18n`).
 
     Returns:
@@ -194,13 +117,7 @@ def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True,
     check_lang(lang)
     source = run if view is None else view
     steps: Sequence[Step] = source.steps
-    if not isinstance(step_index, (int, np.integer)) or isinstance(step_index, bool):
-        raise TypeError(f"step_index must be a whole number, got {step_index!r}")
-    n = len(steps)
-    if not -n <= step_index < n:
-        raise IndexError(f"step {step_index} out of range: there are {n} steps "
-                         f"(0 to {n - 1})")
-    step = steps[int(step_index)]
+    step = steps[passes.step_index(step_index, len(steps))]
     g: Graph = run.graph
     if step.phase == "forward":
         out = _forward(run, g, steps, step, exact, lang)
@@ -218,7 +135,7 @@ def explain(run: Any, step_index: int, view: Any = None, *, exact: bool = True,
     return out
 
 
-def explain_all(run: Any, view: Any = None, *, exact: bool = True,
+def explain_all(run: Any, view: Any = None, *, exact: bool = False,
                 lang: str = "en") -> list[Explanation]:
     """:func:`explain` for every step, in order.
 
@@ -248,13 +165,13 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
     title = t("forward_title", lang, k=k, total=total, at=at, step=f"{name} = {formula}")
     ex = _exact_text(run, "value", name, exact)
     if ex is not None:
-        text = f"{name} = {formula} = {ex[0]} {_eq(step.value)} {fmt(step.value)}"
-        tex = (f"{_tex_name(name)} = {g.formula(node, 'latex')} = {ex[1]} "
-               f"{_tex_eq(step.value)} {_tex_num(step.value)}")
+        text = f"{name} = {formula} = {ex[0]} {eq_sign(step.value)} {shown(step.value)}"
+        tex = (f"{tex_name(name)} = {g.formula(node, 'latex')} = {ex[1]} "
+               f"{eq_sign(step.value, tex=True)} {tex_number(step.value)}")
     else:
-        text = f"{name} = {formula} {_eq(step.value)} {fmt(step.value)}"
-        tex = (f"{_tex_name(name)} = {g.formula(node, 'latex')} {_tex_eq(step.value)} "
-               f"{_tex_num(step.value)}")
+        text = f"{name} = {formula} {eq_sign(step.value)} {shown(step.value)}"
+        tex = (f"{tex_name(name)} = {g.formula(node, 'latex')} {eq_sign(step.value, tex=True)} "
+               f"{tex_number(step.value)}")
     parts, tparts = [text], [_math(tex)]
     parents = [g.edges[e].parent for e in step.edges]
     for e, p in zip(step.edges, step.partials, strict=True):
@@ -265,13 +182,13 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
                  else "")
         rule = partial_formula(g, name, edge.pos)
         trule = partial_formula(g, name, edge.pos, "latex")
-        lhs, tlhs = _d(name, edge.parent) + which, _tex_d(name, edge.parent)
-        if rule is not None and rule != fmt(p):
-            parts.append(f"{lhs} = {rule} {_eq(p)} {fmt(p)}")
-            tparts.append(_math(f"{tlhs} = {trule} {_tex_eq(p)} {_tex_num(p)}") + which)
+        lhs, tlhs = partial(name, edge.parent) + which, partial_tex(name, edge.parent)
+        if rule is not None and rule != shown(p):
+            parts.append(f"{lhs} = {rule} {eq_sign(p)} {shown(p)}")
+            tparts.append(_math(f"{tlhs} = {trule} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
         else:
-            parts.append(f"{lhs} {_eq(p)} {fmt(p)}")
-            tparts.append(_math(f"{tlhs} {_tex_eq(p)} {_tex_num(p)}") + which)
+            parts.append(f"{lhs} {eq_sign(p)} {shown(p)}")
+            tparts.append(_math(f"{tlhs} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
     return Explanation(title, "; ".join(parts), "; ".join(tparts))
 
 
@@ -284,10 +201,10 @@ def _numbers(cs: Sequence[Any], factor_first: bool) -> tuple[str, str]:
     each term's result; ``("", "")`` when there is nothing to show."""
     if all(_scalar(c.factor) and _scalar(c.partial) and c.partial is not None for c in cs):
         pairs = [(c.factor, c.partial) if factor_first else (c.partial, c.factor) for c in cs]
-        return (" + ".join(f"{fmt(a)}·{fmt(b)}" for a, b in pairs),
-                " + ".join(f"{_tex_num(a)} \\cdot {_tex_num(b)}" for a, b in pairs))
+        return (" + ".join(f"{shown(a)}·{shown(b)}" for a, b in pairs),
+                " + ".join(f"{tex_number(a)} \\cdot {tex_number(b)}" for a, b in pairs))
     if len(cs) > 1:  # arrays: each term is a vector-Jacobian product, show its result
-        return (" + ".join(fmt(c.value) for c in cs), " + ".join(_tex_num(c.value) for c in cs))
+        return (" + ".join(shown(c.value) for c in cs), " + ".join(tex_number(c.value) for c in cs))
     return "", ""
 
 
@@ -297,30 +214,30 @@ def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool
     name, out = step.node, g.output.name
     lhs, tlhs = adjoint(name), adjoint_tex(name)
     title = t("backward_title", lang, k=k, total=total, at=at,
-              step=f"{lhs} = {_d(out, name)}")
+              step=f"{lhs} = {partial(out, name)}")
     if name == out:
         why = t("seed", lang)
-        return Explanation(title, f"{lhs} = {_d(out, out)} = 1{why}",
-                           _math(f"{tlhs} = {_tex_d(out, out)} = 1") + why)
+        return Explanation(title, f"{lhs} = {partial(out, out)} = 1{why}",
+                           _math(f"{tlhs} = {partial_tex(out, out)} = 1") + why)
     cs = step.contributions
     if not cs:
         why = t("unreached", lang, name=name, out=out)
         return Explanation(title, f"{lhs} = 0{why}", _math(f"{tlhs} = 0") + why)
-    terms = " + ".join(f"{adjoint(c.other)}·{_d(c.other, name)}" for c in cs)
-    tterms = " + ".join(f"{adjoint_tex(c.other)} {_tex_d(c.other, name)}" for c in cs)
+    terms = " + ".join(f"{adjoint(c.other)}·{partial(c.other, name)}" for c in cs)
+    tterms = " + ".join(f"{adjoint_tex(c.other)} {partial_tex(c.other, name)}" for c in cs)
     a = step.adjoint
     nums, tnums = _numbers(cs, factor_first=True)
     if nums:
-        text = f"{lhs} = {terms} = {nums} = {fmt(a)}"
-        tex = _math(f"{tlhs} = {tterms} = {tnums} = {_tex_num(a)}")
+        text = f"{lhs} = {terms} = {nums} = {shown(a)}"
+        tex = _math(f"{tlhs} = {tterms} = {tnums} = {tex_number(a)}")
     else:
-        text = f"{lhs} = {terms} = {fmt(a)}"
-        tex = _math(f"{tlhs} = {tterms} = {_tex_num(a)}")
+        text = f"{lhs} = {terms} = {shown(a)}"
+        tex = _math(f"{tlhs} = {tterms} = {tex_number(a)}")
     if len(cs) > 1:
         why = t("used_twice", lang, name=name, n=len(cs))
         text, tex = text + why, tex + why
     ex = _exact_text(run, "adjoint", name, exact)
-    if ex is not None and _is_rounded(a):
+    if ex is not None and is_rounded(a):
         word = t("exactly", lang)
         text, tex = text + f"; {word} {ex[0]}", tex + f"; {word} " + _math(ex[1])
     return Explanation(title, text, tex)
@@ -331,22 +248,22 @@ def _tangent(g: Graph, steps: Sequence[Step], step: Step, lang: str) -> Explanat
     name, wrt = step.node, step.wrt or "?"
     lhs, tlhs = tangent(name), tangent_tex(name)
     title = t("tangent_title", lang, wrt=wrt, k=k, total=total, at=at,
-              step=f"{lhs} = {_d(name, wrt)}")
+              step=f"{lhs} = {partial(name, wrt)}")
     v = step.tangent
     if step.op == "input":
         why = (t("tangent_seed", lang) if name == wrt
                else t("tangent_other", lang, name=name, wrt=wrt))
-        return Explanation(title, f"{lhs} = {_d(name, wrt)} = {fmt(v)}{why}",
-                           _math(f"{tlhs} = {_tex_d(name, wrt)} = {_tex_num(v)}") + why)
+        return Explanation(title, f"{lhs} = {partial(name, wrt)} = {shown(v)}{why}",
+                           _math(f"{tlhs} = {partial_tex(name, wrt)} = {tex_number(v)}") + why)
     cs = step.contributions
-    terms = " + ".join(f"{_d(name, c.other)}·{tangent(c.other)}" for c in cs)
-    tterms = " + ".join(f"{_tex_d(name, c.other)} {tangent_tex(c.other)}" for c in cs)
+    terms = " + ".join(f"{partial(name, c.other)}·{tangent(c.other)}" for c in cs)
+    tterms = " + ".join(f"{partial_tex(name, c.other)} {tangent_tex(c.other)}" for c in cs)
     nums, tnums = _numbers(cs, factor_first=False)
     if not nums:
-        return Explanation(title, f"{lhs} = {terms} = {fmt(v)}",
-                           _math(f"{tlhs} = {tterms} = {_tex_num(v)}"))
-    text = f"{lhs} = {terms} = {nums} = {fmt(v)}"
-    tex = f"{tlhs} = {tterms} = {tnums} = {_tex_num(v)}"
+        return Explanation(title, f"{lhs} = {terms} = {shown(v)}",
+                           _math(f"{tlhs} = {tterms} = {tex_number(v)}"))
+    text = f"{lhs} = {terms} = {nums} = {shown(v)}"
+    tex = f"{tlhs} = {tterms} = {tnums} = {tex_number(v)}"
     return Explanation(title, text, _math(tex))
 
 
@@ -359,19 +276,19 @@ def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step, lang: str) -> 
         n = getattr(view, "count", len(cs))  # every path, also those not listed
         one = "_1" if n == 1 else ""
         title = t("sum_title" + one, lang, head=head, n=f"{n:,}", i=step.index + 1,
-                  count=len(steps), step=f"{lhs} = {_d(out, wrt)}")
+                  count=len(steps), step=f"{lhs} = {partial(out, wrt)}")
         if not cs:
             why = t("no_path", lang, wrt=wrt, out=out)
             return Explanation(title, f"{lhs} = 0{why}", _math(f"{tlhs} = 0") + why)
         rest = getattr(view, "truncated", 0)
-        shown = [*cs[:3], None, cs[-1]] if rest else cs  # the unlisted paths: one last term
-        nums = " + ".join("…" if c is None else fmt(c.value) for c in shown)
-        tnums = " + ".join(r"\ldots" if c is None else _tex_num(c.value) for c in shown)
+        listed = [*cs[:3], None, cs[-1]] if rest else cs  # the unlisted paths: one last term
+        nums = " + ".join("…" if c is None else shown(c.value) for c in listed)
+        tnums = " + ".join(r"\ldots" if c is None else tex_number(c.value) for c in listed)
         a = step.adjoint
         words = t("path_sum" + one, lang, n=f"{n:,}")
         why = t("paths_rest", lang, listed=len(cs) - 1, rest=f"{rest:,}") if rest else ""
-        text = f"{lhs} = {words} = {nums} = {fmt(a)}{why}"
-        tex = _math(tlhs) + f" = {words} = " + _math(f"{tnums} = {_tex_num(a)}") + why
+        text = f"{lhs} = {words} = {nums} = {shown(a)}{why}"
+        tex = _math(tlhs) + f" = {words} = " + _math(f"{tnums} = {tex_number(a)}") + why
         return Explanation(title, text, tex)
     j = step.path if step.path is not None else 0
     n = getattr(view, "count", sum(1 for s in steps if s.phase == "path"))
@@ -379,12 +296,12 @@ def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step, lang: str) -> 
     route = " → ".join([edges[0].parent, *(e.child for e in edges)]) if edges else wrt
     title = t("path_title", lang, head=head, j=j + 1, n=f"{n:,}", i=step.index + 1,
               count=len(steps), route=route)
-    terms = "·".join(_d(e.child, e.parent) for e in edges)
-    tterms = " ".join(_tex_d(e.child, e.parent) for e in edges)
-    nums = "·".join(fmt(p) for p in step.partials)
-    tnums = r" \cdot ".join(_tex_num(p) for p in step.partials)
+    terms = "·".join(partial(e.child, e.parent) for e in edges)
+    tterms = " ".join(partial_tex(e.child, e.parent) for e in edges)
+    nums = "·".join(shown(p) for p in step.partials)
+    tnums = r" \cdot ".join(tex_number(p) for p in step.partials)
     a = step.adjoint
     word = t("path", lang)
-    text = f"{word} {route}: {terms} = {nums} = {fmt(a)}"
-    tex = f"{word} {route}: " + _math(f"{tterms} = {tnums} = {_tex_num(a)}")
+    text = f"{word} {route}: {terms} = {nums} = {shown(a)}"
+    tex = f"{word} {route}: " + _math(f"{tterms} = {tnums} = {tex_number(a)}")
     return Explanation(title, text, tex)

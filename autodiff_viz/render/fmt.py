@@ -21,7 +21,10 @@ import math
 import re
 from typing import Any
 
-__all__ = ["number", "is_array", "skeleton", "dot_quote", "truncate"]
+import numpy as np
+
+__all__ = ["number", "shown", "heading", "is_rounded", "eq_sign", "tex_number", "is_array",
+           "skeleton", "dot_quote", "truncate"]
 
 _DIGITS = re.compile(r"[0-9]")
 
@@ -57,6 +60,58 @@ def number(v: Any, digits: int = 4) -> str:
         if float(text) != x and 1e-4 <= abs(x) < 1e6:
             text = f"{x:#.{digits}g}"
     return text.replace("-", "−")
+
+
+def shown(v: Any) -> str:
+    """A number as explanations show it: :func:`number`, small arrays entry by entry.
+
+    >>> shown(1.0), shown(0.337253), shown(-2.0), shown(3.679528), shown(1e-12), shown([1, 2.5])
+    ('1', '0.3373', '−2', '3.680', '1e−12', '[1, 2.5]')
+    """
+    if v is None:
+        return "—"
+    if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
+        return number(float(v))   # nan reads "undefined", never a bare nan
+    arr = np.asarray(v, dtype=float)
+    if arr.ndim == 0:
+        return shown(float(arr))
+    if arr.size <= 6:
+        return "[" + ", ".join(shown(a if arr.ndim > 1 else float(a)) for a in arr) + "]"
+    return f"(array of shape {'×'.join(str(n) for n in arr.shape)})"
+
+
+def is_rounded(v: Any) -> bool:
+    """True when :func:`shown` loses digits (then we write ≈ instead of =)."""
+    if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
+        v = float(v)
+        return math.isfinite(v) and float(shown(v).replace("−", "-")) != v
+    return True
+
+
+def eq_sign(v: Any, tex: bool = False) -> str:
+    """``≈`` (``\\approx``) when :func:`shown` rounds ``v``, else ``=``."""
+    return (r"\approx" if tex else "≈") if is_rounded(v) else "="
+
+
+def tex_number(v: Any) -> str:
+    r""":func:`shown` in LaTeX: ``1.5 \times 10^{-12}``, ``\infty``."""
+    s = shown(v).replace("−", "-")
+    if s.startswith("("):
+        return r"\text{" + s + "}"
+    if "e" in s and s[0] != "[":
+        mant, _, exp = s.partition("e")
+        return rf"{mant} \times 10^{{{int(exp)}}}"
+    return s.replace("∞", r"\infty")
+
+
+def heading(graph: Any, text: str | None = None, limit: int = 120) -> str:
+    """``text``, else what was typed (up to ``limit`` characters), with its lines joined by
+    ``; ``; else the output's formula."""
+    if not (isinstance(text, str) and text.strip()):
+        src = graph.source
+        text = src if isinstance(src, str) and len(src.strip()) <= limit else ""
+    return "; ".join(s.strip() for s in text.splitlines() if s.strip()) or \
+        graph.describe(graph.output)
 
 
 def skeleton(text: str) -> str:

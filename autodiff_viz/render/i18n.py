@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import check_choice
+
 __all__ = ["LANGS", "TEXT", "MODE_LEGEND", "t", "check_lang", "legend", "ui"]
 
 #: Supported languages (the first is the default).
@@ -125,9 +127,7 @@ _STATES = ("unknown", "value", "adjoint", "tangent", "path", "current", "read", 
 
 def check_lang(lang: str) -> str:
     """``lang`` if supported, else a ValueError naming the choices."""
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(map(repr, LANGS))}; got {lang!r}")
-    return lang
+    return check_choice("lang", lang, LANGS, ValueError)
 
 
 def t(key: str, lang: str = "en", **fields: Any) -> str:

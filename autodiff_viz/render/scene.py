@@ -37,15 +37,17 @@ from ..core.notation import adjoint as bar
 from ..core.notation import partial as d
 from ..core.notation import spell_bars
 from ..core.notation import tangent as dot
-from ..core.passes import Paths, Run, Step, TangentRun
-from .errors import RenderError, StepError
+from ..core.passes import Paths, Run, Step, TangentRun, step_index
+from .errors import RenderError, check_choice
 from .fmt import is_array, number, skeleton, truncate
 from .i18n import check_lang, t
 
 __all__ = ["NodeView", "EdgeView", "Scene", "Texts", "scene", "layout_lines", "LABELS",
-           "view_steps", "BLANK", "SMALL"]
+           "view_steps", "BLANK", "SMALL", "LONG"]
 
 LABELS = ("numeric", "symbolic", "both")
+#: Exact forms with more terms than this are not printed in a label ("… ≈ 0.25" instead).
+LONG = 48
 #: An empty text line that still takes its slot (Graphviz drops truly empty lines).
 BLANK = " "
 #: Numbers in layout text are at least this wide, so most input values give the same layout.
@@ -102,12 +104,6 @@ class Scene:
     phase: str
 
 
-def _check_labels(labels: str) -> None:
-    if labels not in LABELS:
-        raise RenderError(f"labels must be one of {', '.join(map(repr, LABELS))}; "
-                          f"got {labels!r}")
-
-
 class Texts:
     """The label text of every value, partial, adjoint and tangent of one run.
 
@@ -119,7 +115,7 @@ class Texts:
 
     def __init__(self, run: Run, labels: str = "numeric", digits: int = 4,
                  layout: bool = False, values: bool = False, lang: str = "en") -> None:
-        _check_labels(labels)
+        check_choice("labels", labels, LABELS)
         self.lang = check_lang(lang)
         if not isinstance(values, bool):
             raise RenderError(f"values must be True or False; got {values!r}")
@@ -159,8 +155,10 @@ class Texts:
         return _MIN_NUMBER if short else text
 
     def _sym(self, expr: Any) -> str:
-        from ..symbolic import unicode_of
+        from ..symbolic import longer_than, unicode_of
 
+        if longer_than(expr, LONG):
+            return "…"  # too long to read in a label (and slow to print)
         text = unicode_of(expr)
         if getattr(expr, "is_Rational", False) and len(text) > 16:  # 10**300: show 1e+300
             text = number(float(expr), self.digits)
@@ -171,10 +169,10 @@ class Texts:
         """Right-hand side for numeric / symbolic / both."""
         if self.exact is None or expr is None:
             return self.num(v)
-        if self.labels == "symbolic":
+        if self.labels == "symbolic" and self._sym(expr) != "…":
             return self._sym(expr)
         sym, num = self._sym(expr), self.num(v)
-        return sym if sym == num else f"{sym} ≈ {num}"
+        return sym if sym == num else f"{sym} ≈ {num}"  # a long form: "… ≈ 0.25"
 
     def _with_rows(self, i: int, head: str, v: Any) -> str:
         """``head`` followed by the node's row lines (entries of ``v``, or blanks)."""
@@ -285,16 +283,14 @@ def _row_count(v: Any) -> int:
 
 def _exact(run: Run) -> Any:
     """Exact forms for symbolic labels, with a clear error when they cannot be made."""
-    try:
-        from ..symbolic import exact
-    except ImportError as exc:  # pragma: no cover - symbolic is part of the package
-        raise RenderError("symbolic labels need autodiff_viz.symbolic (sympy); use "
-                          "labels='numeric'") from exc
+    from ..symbolic import exact
+
     try:
         return exact(run)
     except (NotImplementedError, ValueError) as exc:
-        raise RenderError(f"symbolic labels are not available for this run: {exc}. "
-                          "Use labels='numeric'.") from exc
+        why = str(exc).rstrip(".")
+        raise RenderError(f"symbolic labels are not available for this run: {why}. Use "
+                          "labels='numeric'.") from exc
 
 
 # ----------------------------------------------------------------------------------------
@@ -312,19 +308,6 @@ def view_steps(run: Run, view: Any = None) -> Sequence[Step]:
         raise RenderError("view belongs to a different graph; make it from this run: "
                           "run.forward_mode(name) or run.paths(name)")
     return view.steps
-
-
-def _resolve(steps: Sequence[Step], step: int | None) -> int | None:
-    if step is None:
-        return None
-    if isinstance(step, bool) or not isinstance(step, int):
-        raise RenderError(f"step must be an integer step number or None; got {step!r}")
-    n = len(steps)
-    k = step + n if step < 0 else step
-    if not 0 <= k < n:
-        raise StepError(f"step {step} is out of range: there are {n} steps (0 to {n - 1}, "
-                        "or None for the final state)")
-    return k
 
 
 class _Script:
@@ -348,7 +331,7 @@ def scene(run: Run, step: int | None = None, labels: str = "numeric", view: Any 
           texts: Texts | None = None, _script: _Script | None = None) -> Scene:
     """The scene after step ``step`` of ``(view or run).steps`` (None: the final state)."""
     steps = view_steps(run, view)
-    k = _resolve(steps, step)
+    k = step_index(step, len(steps), final=True)
     texts = texts or Texts(run, labels)
     script = _script or _Script(steps, run.graph)
     if isinstance(view, Paths):

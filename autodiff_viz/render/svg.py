@@ -39,7 +39,7 @@ from collections import Counter
 
 from ..core.notation import MACRON, bars
 
-__all__ = ["compact", "straighten", "overline_bars", "HOISTED"]
+__all__ = ["body", "compact", "straighten", "overline_bars", "HOISTED"]
 
 #: Inherited text attributes set once on the top group (their most common value).
 HOISTED = ("font-family", "font-size", "text-anchor")
@@ -77,16 +77,26 @@ def straighten(d: str) -> str:
     return "".join(out)
 
 
+def body(svg: str) -> str:
+    """The ``<svg>`` element and what follows, without the XML prologue and DOCTYPE (text
+    without an ``<svg`` is returned as it is).
+
+    >>> body('<?xml version="1.0"?>\\n<!DOCTYPE svg>\\n<svg></svg>')
+    '<svg></svg>'
+    """
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
 def compact(svg: str) -> str:
     """A smaller SVG that draws exactly the same picture (see the module docstring).
 
     Input that does not look like Graphviz output is returned with only the prologue and
     comments removed.
     """
-    start = svg.find("<svg")
-    if start < 0:
+    if "<svg" not in svg:
         return svg
-    svg = _COMMENT.sub("", svg[start:])
+    svg = _COMMENT.sub("", body(svg))
     svg = _EDGE_TITLE.sub(r"\1", svg)
     svg = svg.replace(_IDENTITY, ' transform="translate(', 1)
     svg = _PATH_D.sub(lambda m: f' d="{straighten(m.group(1))}"', svg)
@@ -108,8 +118,8 @@ def compact(svg: str) -> str:
 
     group = (f'<g id="{top.group(1)}" class="graph"{top.group(2)}'
              + "".join(f' {name}="{value}"' for name, value in hoist.items()) + ">\n")
-    body = _TEXT_OPEN.sub(strip, svg[top.end():])
-    return svg[:top.start()] + group + body
+    rest = _TEXT_OPEN.sub(strip, svg[top.end():])
+    return svg[:top.start()] + group + rest
 
 
 _TEXT = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
@@ -130,8 +140,8 @@ def overline_bars(svg: str) -> str:
         pieces = bars(text)
         if len(pieces) == 1 and not pieces[0][1]:
             return m[0]
-        body = "".join(f'<tspan text-decoration="overline">{html.escape(p, False)}</tspan>'
+        spans = "".join(f'<tspan text-decoration="overline">{html.escape(p, False)}</tspan>'
                        if over else html.escape(p, False) for p, over in pieces)
-        return m[1] + body + m[3]
+        return m[1] + spans + m[3]
     return _TEXT.sub(one, svg)
 

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core.passes import Paths, Run, TangentRun, paths_refusal
+from ..core.passes import Paths, Run, TangentRun, input_name, paths_refusal
 from . import engine, i18n
 from .dot import (
     CONST_STYLE,
@@ -34,12 +34,13 @@ from .dot import (
     RANKDIRS,
     Layout,
 )
-from .errors import MAX_NODES, RenderError, check_size
-from .fmt import number
-from .scene import LABELS, Texts, _check_labels, _Script, scene, view_steps
+from .errors import MAX_NODES, RenderError, check_choice, check_size
+from .fmt import heading, number
+from .scene import LABELS, Texts, _Script, scene, view_steps
 
 __all__ = ["view_data", "scene_data", "view_key", "mode_view", "view_mode", "table", "ints",
-           "bundle", "Bundle", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT", "STATIC"]
+           "bundle", "Bundle", "explained", "LEGEND", "MAX_PATHS", "EXACT_NODES", "FORMAT",
+           "STATIC"]
 
 #: The committed JavaScript bundles (built from ``js/`` by ``make js``).
 STATIC = Path(__file__).with_name("static")
@@ -215,25 +216,25 @@ def table(view: dict[str, Any]) -> list[list[int]]:
     return out
 
 
-def _explanations(run: Run, mode: str, wrt: str | None, exact: bool,
-                  lang: str = "en") -> list[Any]:
-    from .explain import explain
+def explained(run: Run, mode: str, wrt: str | None, labels: str, cache: dict[tuple, Any],
+              lang: str = "en") -> list[Any]:
+    """Every step's explanation in one mode, from ``cache`` or made into it; exact forms
+    appear with symbolic or both labels on graphs up to :data:`EXACT_NODES` nodes."""
+    key = (mode, wrt, labels != "numeric" and len(run.graph.nodes) <= EXACT_NODES)
+    if key not in cache:
+        from .explain import explain
 
-    view = mode_view(run, mode, wrt)
-    n = len(view_steps(run, view))
-    return [explain(run, k, view, exact=exact, lang=lang) for k in range(n)]
+        view = mode_view(run, mode, wrt)
+        cache[key] = [explain(run, k, view, exact=key[2], lang=lang)
+                      for k in range(len(view_steps(run, view)))]
+    return cache[key]
 
 
 def _title(run: Run, text: str | None, lang: str = "en") -> str:
     g = run.graph
     at = ", ".join(f"{k} = {number(v)}" for k, v in run.inputs.items()
                    if not getattr(v, "ndim", 0))
-    if not (isinstance(text, str) and text.strip()) and isinstance(g.source, str) \
-            and len(g.source) <= 120:
-        text = g.source  # what was typed (a long program: its output's formula instead)
-    head = text.strip() if isinstance(text, str) and text.strip() else g.describe(g.output)
-    if "\n" in head:
-        head = "; ".join(line.strip() for line in head.splitlines() if line.strip())
+    head = heading(g, text)
     return i18n.t("page_title", lang, head=head, at=at) if at else head
 
 
@@ -261,7 +262,7 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
             (WASM); None: native when ``dot`` is installed.
         layout_run: a run of the same graph whose layout to keep (after an input change).
         max_nodes: larger graphs are refused.
-        explanations: a cache ``{(mode, wrt): [Explanation, ...]}`` to fill and reuse.
+        explanations: a cache of :func:`explained` to fill and reuse.
         lang: ``"en"`` or ``"ko"``: titles, explanations, legend, node words and controls.
     """
     i18n.check_lang(lang)
@@ -270,38 +271,36 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
     small = len(g.nodes) <= EXACT_NODES
     wanted = list(labels) if labels is not None else (list(LABELS) if small else ["numeric"])
     for lab in [*wanted, initial_labels]:
-        _check_labels(lab)
+        check_choice("labels", lab, LABELS)
     if initial_labels not in wanted:
         wanted.insert(0, initial_labels)
     modes = [m for m in ("reverse", "forward", "paths") if m in set(modes)]
-    if mode not in modes:
-        raise RenderError(f"mode must be one of {', '.join(map(repr, modes))}; got {mode!r}")
+    check_choice("mode", mode, modes)
     wrts = list(g.inputs)
-    if wrt is not None and wrt not in wrts:
-        raise RenderError(f"wrt={wrt!r} is not an input; inputs are {', '.join(wrts)}")
+    input_name(g, wrt, RenderError, "wrt=", True)
     native = engine.have_graphviz() if layout is None else bool(layout)
     strings = _Strings()
     strings("")
     strings(" ")
     data: dict[str, Any] = {"v": FORMAT, "title": _title(run, title, lang), "font": int(font),
                             "rankdir": rankdir}
-    if rankdir not in RANKDIRS:
-        raise RenderError(f"rankdir must be 'LR' or 'TB'; got {rankdir!r}")
+    check_choice("rankdir", rankdir, RANKDIRS)
     lay_run = run if layout_run is None else layout_run
     layouts: dict[str, Any] = {}
     dots: dict[str, str] = {}
     views: dict[str, Any] = {}
     missing: dict[str, str] = {}
-    explained = {} if explanations is None else explanations
+    cache = {} if explanations is None else explanations
     no_paths = paths_refusal(run) if "paths" in modes else None   # array graphs: why not
     for lab in LABELS:
         keys = [("reverse", None)] if "reverse" in modes else []
         keys += [(m, x) for m in ("forward", "paths") if m in modes for x in wrts]
         if lab not in wanted:
+            why = "" if small else (f" ({len(g.nodes)} nodes; exact forms are made up to "
+                                    f"{EXACT_NODES})")
             for m, x in keys:
-                missing[view_key(m, x, lab)] = (
-                    f"{lab} labels were not prepared for this graph ({len(g.nodes)} nodes; "
-                    f"exact forms are made up to {EXACT_NODES}): they need the kernel")
+                missing[view_key(m, x, lab)] = (f"{lab} labels were not prepared for this "
+                                                f"graph{why}: they need the kernel")
             continue
         try:
             texts = Texts(run, lab, digits, lang=lang)
@@ -325,9 +324,8 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
             if m == "paths" and no_paths:
                 missing[view_key(m, x, lab)] = no_paths
                 continue
-            if (m, x) not in explained:
-                explained[(m, x)] = _explanations(run, m, x, small, lang)
-            v = _view(run, m, x, lab, texts, strings, explained[(m, x)], digits)
+            v = _view(run, m, x, lab, texts, strings, explained(run, m, x, lab, cache, lang),
+                      digits)
             views[view_key(m, x, lab)] = v
     if not views:
         raise RenderError("nothing to show: no view could be made")

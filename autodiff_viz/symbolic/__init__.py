@@ -1,8 +1,8 @@
 """The symbolic layer (sympy): exact forms, verification, the sympy builder, answer checking.
 
-``exact(run)`` returns the exact forms (module :mod:`.exact_forms`) and ``steps_table(run)``
-is the CLI's table. ``check`` (the answer checker, module :mod:`.checker`) is loaded on first
-use.
+``exact(run)`` returns the exact forms (module :mod:`.exact_forms`; their printers, such as
+the CLI's table, are in ``render.table``). ``check`` (the answer checker, module
+:mod:`.checker`) is loaded on first use.
 
 >>> from autodiff_viz.core import evaluate, from_text
 >>> run = evaluate(from_text("log(x)*y"), {"x": 3, "y": 2})
@@ -25,7 +25,7 @@ from .exact_forms import (
     exact_number,
     exact_tangents,
     latex_of,
-    steps_table,
+    longer_than,
     tamper,
     unicode_of,
     verify,
@@ -33,10 +33,10 @@ from .exact_forms import (
 from .from_sympy import from_sympy
 
 __all__ = ["exact", "Exact", "ExactTooLarge", "exact_tangents", "exact_number", "verify",
-           "Report", "Check", "approx", "tamper", "steps_table", "latex_of", "unicode_of",
+           "Report", "Check", "approx", "tamper", "latex_of", "unicode_of", "longer_than",
            "from_sympy", "check"]
 
-#: Loaded on first use, so this package works before (or without) the checker modules.
+#: Loaded on first use: exact forms do not need the answer checker.
 _LAZY = {"check": ("checker", "check"), "Feedback": ("checker", "Feedback"),
          "Mistake": ("checker", "Mistake"), "parse_expression": ("parse", "parse_expression"),
          "validate": ("parse", "validate"), "AnswerError": ("parse", "AnswerError")}
@@ -46,13 +46,5 @@ def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     module, attr = _LAZY[name]
-    try:
-        mod = importlib.import_module(f"{__name__}.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{module}":
-            raise
-        raise AttributeError(f"{__name__}.{name} is not available yet: the module "
-                             f"{__name__}.{module} is missing") from None
-    value = getattr(mod, attr)
-    globals()[name] = value
+    value = globals()[name] = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
     return value

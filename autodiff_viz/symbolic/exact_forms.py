@@ -19,11 +19,9 @@ True
 from __future__ import annotations
 
 import copy
-import html
 import math
 import re
 import time
-import unicodedata
 from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache, lru_cache
@@ -34,12 +32,14 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from ..core import display
 from ..core.graph import Graph
 from ..core.passes import Run
 from ..core.primitives import PRIMITIVES, UnknownPrimitive, sympy_heads
 
 __all__ = ["Exact", "ExactTooLarge", "exact", "exact_tangents", "exact_number", "unicode_of",
-           "latex_of", "verify", "Report", "Check", "tamper", "steps_table", "MAX_NODES",
+           "longer_than",
+           "latex_of", "verify", "Report", "Check", "tamper", "MAX_NODES",
            "MAX_SIZE", "MAX_DEPTH", "TIME_BUDGET", "approx"]
 
 #: Exact forms are for teaching-sized graphs; beyond these limits a clear error is raised.
@@ -123,6 +123,8 @@ class _Meter:
 
     def __init__(self) -> None:
         self.memo: dict[int, tuple[sp.Basic, int, int]] = {}
+        self.took: dict[str, float] = {}  # seconds sympy took for the last node of each op
+        self.building: tuple[str, float] = ("", 0.0)
         self.restart()
 
     def restart(self) -> None:
@@ -153,13 +155,23 @@ class _Meter:
         _, s, d = memo[id(expr)]
         return s, d
 
-    def check(self, expr: sp.Basic, what: str) -> sp.Basic:
-        if time.perf_counter() > self.deadline:
+    def check(self, expr: sp.Basic, what: str, args: Sequence[sp.Basic] = (),
+              op: str = "") -> sp.Basic:
+        """``expr`` when within the time budget, ``MAX_SIZE`` and ``MAX_DEPTH``; with
+        ``args``, the ``op`` node made from them is checked before sympy makes it (its
+        automatic simplification of a deep form can take minutes, growing ~5× a level)."""
+        now = time.perf_counter()
+        if self.building[0]:
+            self.took[self.building[0]] = now - self.building[1]
+        self.building = (op, now)
+        if now + 5 * self.took.get(op, 0.0) * bool(args) > self.deadline:
             raise ExactTooLarge(
-                f"exact forms took longer than {self.budget:g} s (stopped at {what}); exact "
+                f"exact forms take longer than {self.budget:g} s (stopped at {what}); exact "
                 "forms are for small teaching graphs: check this one numerically "
                 "(run.forward_mode, run.paths, central differences).")
-        size, depth = self.measure(expr)
+        parts = [self.measure(a) for a in args]
+        size, depth = (1 + sum(s for s, _ in parts), 1 + max(d for _, d in parts)) if args \
+            else self.measure(expr)
         if size > MAX_SIZE or depth > MAX_DEPTH:
             raise ExactTooLarge(
                 f"the exact form of {what} is too large ({size} terms, nesting depth {depth}; "
@@ -258,6 +270,7 @@ class Exact:
             dummies, value, parts = _rule(node.op)
             args = [self.values[a] for a in node.args]
             _size_proof(node.op, args, f"node {node.name!r}")
+            self.meter.check(None, f"node {node.name!r}", args, node.op)
             to_val = dict(zip(dummies, args, strict=True))
             self.values.append(self.meter.check(value.xreplace(to_val), f"node {node.name!r}"))
             to_sym = {d: (self.symbols[g.nodes[a].name] if g.nodes[a].op != "const"
@@ -270,7 +283,7 @@ class Exact:
                 self.partials[e] = self.meter.check(
                     part, f"∂{node.name}/∂{g.nodes[node.args[pos]].name}")
         self.adjoints: list[sp.Expr | None] = self._reverse()
-        self._tangents: dict[str, list[sp.Expr | None]] = {}
+        self._tangents: dict[str, Any] = {}
 
     def _reverse(self) -> list[sp.Expr | None]:
         g = self.graph
@@ -321,22 +334,31 @@ class Exact:
         """Exact forward-mode tangents ∂node/∂``wrt`` per node index."""
         if wrt not in self.graph.inputs:
             raise KeyError(f"{wrt!r} is not an input; inputs are {', '.join(self.graph.inputs)}")
-        if wrt not in self._tangents:
-            g = self.graph
-            self.meter.restart()
-            tan: list[sp.Expr | None] = [None] * len(g.nodes)
-            for i, node in enumerate(g.nodes):
-                if not g.needs_grad[i]:
-                    continue
-                if node.op == "input":
-                    tan[i] = sp.Integer(1 if node.name == wrt else 0)
-                    continue
-                terms = [self.partials[e] * tan[g.edges[e].src] for e in g.in_edges[i]
-                         if tan[g.edges[e].src] is not None]
-                tan[i] = self.meter.check(_tidy(sp.Add(*terms), self.meter),
-                                          f"the tangent of {node.name!r}")
-            self._tangents[wrt] = tan
-        return self._tangents[wrt]
+        if wrt not in self._tangents:  # a failure is kept like a success: no retry
+            try:
+                self._tangents[wrt] = self._tangent_sweep(wrt)
+            except ExactTooLarge as exc:
+                self._tangents[wrt] = exc
+        got = self._tangents[wrt]
+        if isinstance(got, ExactTooLarge):
+            raise ExactTooLarge(*got.args)
+        return got
+
+    def _tangent_sweep(self, wrt: str) -> list[sp.Expr | None]:
+        g = self.graph
+        self.meter.restart()
+        tan: list[sp.Expr | None] = [None] * len(g.nodes)
+        for i, node in enumerate(g.nodes):
+            if not g.needs_grad[i]:
+                continue
+            if node.op == "input":
+                tan[i] = sp.Integer(1 if node.name == wrt else 0)
+                continue
+            terms = [self.partials[e] * tan[g.edges[e].src] for e in g.in_edges[i]
+                     if tan[g.edges[e].src] is not None]
+            tan[i] = self.meter.check(_tidy(sp.Add(*terms), self.meter),
+                                      f"the tangent of {node.name!r}")
+        return tan
 
     def tangent(self, name: str, wrt: str) -> sp.Expr | None:
         """Exact ∂``name``/∂``wrt``."""
@@ -385,10 +407,7 @@ def exact(run: Run) -> Exact:
         if isinstance(exc, ExactTooLarge):
             raise
         raise _FAILED[key] from None
-    try:
-        setattr(run, _CACHE_ATTR, ex)
-    except AttributeError:  # pragma: no cover - a run type with __slots__
-        pass
+    setattr(run, _CACHE_ATTR, ex)
     return ex
 
 
@@ -628,6 +647,16 @@ _PRINTER = _UnicodePrinter()
 _LATEX = _LatexPrinter()
 
 
+def longer_than(expr: sp.Basic, terms: int) -> bool:
+    """Whether ``expr`` has more than ``terms`` nodes (stops counting there, so it is cheap
+    where printing a long form, which sorts every sum, can take minutes).
+
+    >>> longer_than(sp.Symbol("x") + 1, 3), longer_than(sp.Symbol("x") + 1, 2)
+    (False, True)
+    """
+    return any(k >= terms for k, _ in enumerate(sp.preorder_traversal(expr)))
+
+
 @lru_cache(maxsize=8192)
 def unicode_of(expr: sp.Basic) -> str:
     """A compact one-line unicode form, e.g. ``1/(2·√b)`` (cached).
@@ -689,35 +718,16 @@ class Report:
     def __len__(self) -> int:
         return len(self.checks)
 
-    def _rows(self) -> list[list[str]]:
-        return [[c.kind, c.item, _fmt(c.numeric, 10), unicode_of(c.exact), _fmt(c.approx, 10),
-                 f"{c.error:.1e}", "ok" if c.ok else "MISMATCH"] for c in self.checks]
-
     def __str__(self) -> str:
-        head = ["kind", "item", "numeric", "exact", "exact ≈", "rel. error", ""]
-        verdict = (f"all {len(self.checks)} numbers agree with their exact forms"
-                   if self.ok else f"{len(self.mismatches)} of {len(self.checks)} numbers "
-                   "disagree with their exact forms: " + ", ".join(
-                       f"{c.kind} {c.item}" for c in self.mismatches))
-        return _table(head, self._rows()) + f"\n{verdict} (rtol={self.rtol:g})"
+        """The checks as a table and a verdict (printed by ``render.table``)."""
+        return display.call("report_table", self)
 
     def __repr__(self) -> str:
         return (f"<Report {'ok' if self.ok else 'MISMATCH'}: {len(self.checks)} checks, "
                 f"{len(self.mismatches)} mismatches>")
 
     def _repr_html_(self) -> str:
-        head = ["kind", "item", "numeric", "exact", "exact ≈", "rel. error", ""]
-        out = ['<table class="adv-verify"><thead><tr>']
-        out += [f"<th>{html.escape(h)}</th>" for h in head]
-        out.append("</tr></thead><tbody>")
-        for c, row in zip(self.checks, self._rows(), strict=True):
-            style = "" if c.ok else ' style="background:#fdd"'
-            out.append(f"<tr{style}>" + "".join(f"<td>{html.escape(x)}</td>" for x in row)
-                       + "</tr>")
-        out.append("</tbody></table>")
-        verdict = "all agree" if self.ok else f"{len(self.mismatches)} mismatch(es)"
-        out.append(f"<p>{html.escape(verdict)} (rtol={self.rtol:g})</p>")
-        return "".join(out)
+        return display.call("report_table", self, html=True)
 
 
 def _mp_function(f: Any) -> Any:
@@ -886,114 +896,3 @@ def tamper(run: Run, values: dict[str, float] | None = None,
     for name, v in (adjoints or {}).items():
         new.adjoints[run.graph.index(name)] = float(v)
     return new
-
-
-# ----------------------------------------------------------------------------------------
-# The steps table (CLI `autodiff-viz steps`)
-# ----------------------------------------------------------------------------------------
-
-def _fmt(v: Any, digits: int = 6) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, complex):
-        return f"{v:.{digits}g}"
-    if isinstance(v, (int, float)):
-        if math.isinf(v):
-            return "∞" if v > 0 else "−∞"
-        s = f"{v:.{digits}g}"
-        return "0" if s == "-0" else s
-    shape = getattr(v, "shape", None)
-    return f"array{tuple(shape)}" if shape is not None else str(v)
-
-
-def _width(s: str) -> int:
-    return sum(0 if unicodedata.combining(ch) else 1 for ch in s)
-
-
-def _table(head: list[str], rows: list[list[str]], cap: int = 72) -> str:
-    # Columns are at most ``cap`` wide: one long sum (a node with many out-edges) overflows
-    # its own row instead of padding every row, so the table grows linearly with the graph.
-    widths = [min(cap, max(_width(r[k]) for r in [head, *rows])) for k in range(len(head))]
-
-    def line(r: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
-
-    rule = "  ".join("─" * w for w in widths)
-    return "\n".join([line(head), rule, *(line(r) for r in rows)])
-
-
-def _bar(name: str) -> str:
-    from ..core.notation import adjoint
-
-    return adjoint(name)
-
-
-def steps_table(run: Run, exact: bool = True) -> str:
-    """The forward then backward steps as a text table (with exact forms when ``exact``).
-
-    The step column is the index into ``run.steps`` (the same number ``run.draw(step=k)``
-    takes). Forward rows are followed by the local partials computed at that step; backward
-    rows show each adjoint as the sum of its contributions.
-
-    >>> from autodiff_viz.core import evaluate, from_text
-    >>> run = evaluate(from_text("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b"),
-    ...                {"x": 3, "y": 2})
-    >>> table = steps_table(run)
-    >>> print(next(line for line in table.splitlines() if "b̄ =" in line))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    6  backward  b  b̄ = c̄·∂c/∂b + f̄·∂f/∂b = 1·0.3373 + 1·1 = 1.337  1.33731  1/(2·√(2·log(3))) + 1
-    """
-    g = run.graph
-    ex: Exact | None = None
-    note = ""
-    if exact:
-        try:
-            ex = globals()["exact"](run)
-        except (NotImplementedError, ExactTooLarge) as exc:
-            note = f"(exact forms skipped: {exc})"
-
-    def show(e: sp.Expr | None) -> str:
-        return unicode_of(e) if e is not None else "—"
-
-    head = ["step", "phase", "node", "equation", "value"] + (["exact"] if ex else [])
-    rows: list[list[str]] = []
-    for s in run.steps:
-        i = g.index(s.node)
-        node = g.nodes[i]
-        if s.phase == "forward":
-            rows.append([str(s.index), "forward", s.node, g.describe(node), _fmt(s.value)]
-                        + ([show(ex.values[i])] if ex else []))
-            for e, p in zip(s.edges, s.partials, strict=True):
-                if p is None:
-                    continue
-                edge = g.edges[e]
-                formula = unicode_of(ex.formulas[e]) if ex else None
-                eq = f"∂{edge.child}/∂{edge.parent}" + (f" = {formula}" if formula else "")
-                rows.append(["", "", "", "  " + eq, _fmt(p)]
-                            + ([show(ex.partials[e])] if ex else []))
-        else:
-            if not s.contributions:
-                eq = f"{_bar(s.node)} = 1 (seed: ∂{s.node}/∂{s.node})"
-            else:
-                terms = " + ".join(f"{_bar(c.other)}·∂{c.other}/∂{s.node}"
-                                   for c in s.contributions)
-                nums = " + ".join(f"{_fmt(c.factor, 4)}·{_fmt(c.partial, 4)}"
-                                  for c in s.contributions)
-                eq = f"{_bar(s.node)} = {terms} = {nums} = {_fmt(s.adjoint, 4)}"
-            rows.append([str(s.index), "backward", s.node, eq, _fmt(s.adjoint)]
-                        + ([show(ex.adjoints[i])] if ex else []))
-        for flag in s.flags:
-            rows.append(["", "", "", f"  ⚠ {flag}", ""] + ([""] if ex else []))
-    at = ", ".join(f"{k} = {_fmt(v)}" for k, v in run.inputs.items())
-    typed = g.source.strip() if isinstance(g.source, str) and g.source.strip() else ""
-    shown = "; ".join(line.strip() for line in typed.splitlines() if line.strip())
-    if not shown or len(shown) > 100:  # what was typed, unless long: the output's formula
-        shown = g.describe(g.output)
-    title = f"{shown} at {at}" if at else shown
-    parts = [title, "", _table(head, rows)]
-    if ex:
-        grad = ", ".join(f"∂{g.output.name}/∂{k} = {unicode_of(v)}" for k, v in ex.grad.items())
-        parts += ["", f"exact: {g.output.name} = {unicode_of(ex.values[g.output_index])}; {grad}"]
-    if note:
-        parts += ["", note]
-    return "\n".join(parts)

@@ -29,7 +29,7 @@ from ..core.graph import GraphError
 from ..core.inputs import parse_inputs as parse_at
 from ..core.passes import DomainError, InputError
 from ..core.primitives import UnknownPrimitive
-from ..render.errors import RenderError
+from ..render.errors import RenderError, check_choice
 from ..render.scene import LABELS
 from .stepper import MODES, Stepper
 from .view import sendable
@@ -84,10 +84,8 @@ class Playground(w.VBox):
 
     def __init__(self, text: str = _EXAMPLE, at: str | Mapping[str, Any] = "x=3, y=2", *,
                  mode: str = "reverse", labels: str = "numeric") -> None:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-        if labels not in LABELS:
-            raise ValueError(f"labels must be one of {', '.join(LABELS)}; got {labels!r}")
+        check_choice("mode", mode, MODES, ValueError)
+        check_choice("labels", labels, LABELS, ValueError)
         if not isinstance(at, str):
             at = ", ".join(f"{k}={v}" for k, v in dict(at).items())
         self._mode, self._labels = mode, labels
@@ -152,11 +150,7 @@ class Playground(w.VBox):
             return False
         old = self.stepper
         try:
-            values = parse_at(self._at.value)
-            unknown = [n for n in values if n not in graph.inputs]
-            if unknown:
-                raise ValueError(f"{', '.join(unknown)} is not an input of this graph; its "
-                                 f"inputs are {', '.join(graph.inputs) or '(none)'}")
+            values = parse_at(self._at.value)  # an unknown name: the Stepper says which
             missing = [n for n in graph.inputs if n not in values]
             values.update({n: 1.0 for n in missing})
             if old is not None:

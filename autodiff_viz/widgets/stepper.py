@@ -26,28 +26,19 @@ from typing import Any
 import traitlets
 
 from ..core import Graph, evaluate
-from ..core.passes import InputError
+from ..core.passes import input_name, step_index
+from ..core.sources import as_graph
 from ..render.draw import frames
-from ..render.errors import RenderError
+from ..render.errors import RenderError, check_choice
 from ..render.explain import Explanation
 from ..render.i18n import check_lang
 from ..render.scene import LABELS
-from ..render.view import mode_view, view_data, view_key
-from ..symbolic.sources import as_graph as _as_graph
+from ..render.view import explained, mode_view, view_data, view_key
 from .view import GraphView
 
-__all__ = ["Stepper", "MODES", "as_graph"]
+__all__ = ["Stepper", "MODES"]
 
 MODES = ("reverse", "forward", "paths")
-
-
-def as_graph(source: Any) -> Graph:
-    """A core graph from text, a graph, a run, a sympy expression or a Python function.
-
-    >>> as_graph("log(x)*y").inputs
-    ('x', 'y')
-    """
-    return _as_graph(source, what="Stepper()")
 
 
 class Stepper(GraphView):
@@ -77,26 +68,17 @@ class Stepper(GraphView):
                  mode: str = "reverse", wrt: str | None = None, labels: str = "numeric",
                  interval: int = 1000, font: int = 14, rankdir: str = "LR",
                  lang: str = "en", **inputs: Any) -> None:
-        graph = as_graph(graph_or_text)
+        graph = as_graph(graph_or_text, "Stepper()")
         given: dict[str, Any] = {}
         if hasattr(graph_or_text, "graph") and isinstance(getattr(graph_or_text, "inputs",
                                                                   None), dict):
             given.update(graph_or_text.inputs)  # a run: its inputs are the defaults
         given.update(values or {})
         given.update(inputs)
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
-        if labels not in LABELS:
-            raise ValueError(f"labels must be one of {', '.join(LABELS)}; got {labels!r}")
-        if wrt is not None and wrt not in graph.inputs:
-            raise ValueError(f"wrt={wrt!r} is not an input; inputs are "
-                             f"{', '.join(graph.inputs)}")
-        try:
-            run = evaluate(graph, given)
-        except InputError as exc:
-            example = ", ".join(f"{n}=1.0" for n in graph.inputs)
-            raise InputError(f"{exc}".split(" e.g.")[0] + f" e.g. Stepper(..., {example})") \
-                from None
+        check_choice("mode", mode, MODES, ValueError)
+        check_choice("labels", labels, LABELS, ValueError)
+        input_name(graph, wrt, ValueError, "wrt=", True)
+        run = evaluate(graph, given, example="Stepper(..., {args})")
         self.graph: Graph = graph
         self.run = run
         self._layout_run = run  # every frame, at any input values, uses this run's layout
@@ -105,7 +87,7 @@ class Stepper(GraphView):
         self._font, self._rankdir = int(font), rankdir
         self._explained: dict[tuple, list[Explanation]] = {}
         self._svgs: dict[tuple, list[str]] = {}
-        self._extra: set[str] = set() if labels == "numeric" else {labels}
+        self._extra: set[str] = {"numeric", labels}  # label styles prepared so far
         self._reverting = False
         first = wrt or (graph.inputs[0] if graph.inputs else None)
         data = self._data(mode, first, labels)
@@ -138,7 +120,8 @@ class Stepper(GraphView):
 
     def explanation_at(self, k: int) -> Explanation:
         """Title, text and LaTeX of step ``k`` in the current mode."""
-        return self._explained[self._mode_key()][k]
+        return explained(self.run, *self._mode_key(), self.labels, self._explained,
+                         self._lang)[k]
 
     @property
     def title(self) -> str:
@@ -216,11 +199,8 @@ class Stepper(GraphView):
         return self.data["views"][view_key(self.mode, self.wrt, self.labels)]
 
     def _data(self, mode: str, wrt: str | None, labels: str) -> dict[str, Any]:
-        small = None if not self._extra else sorted({"numeric", *self._extra},
-                                                   key=LABELS.index)
-        if small is not None and len(self.graph.nodes) <= 30:
-            small = None  # small graphs get every label style anyway
-        return view_data(self.run, labels=small, mode=mode, wrt=wrt, initial_labels=labels,
+        shown = sorted({labels, *self._extra}, key=LABELS.index)  # others when asked for
+        return view_data(self.run, labels=shown, mode=mode, wrt=wrt, initial_labels=labels,
                          title=self._title, font=self._font, rankdir=self._rankdir,
                          layout_run=self._layout_run,
                          explanations=self._explained, lang=self._lang)
@@ -233,28 +213,20 @@ class Stepper(GraphView):
     @traitlets.validate("step")
     def _check_step(self, proposal):
         k = proposal["value"]
-        n = self.n_steps if self.data else 1
-        if not 0 <= k < max(n, 1):
-            raise traitlets.TraitError(f"step {k} is out of range: this stepper has {n} "
-                                       f"steps, numbered 0 to {n - 1}")
-        return k
+        try:
+            return step_index(k, self.n_steps if self.data else 1, from_end=False)
+        except (IndexError, TypeError) as exc:
+            raise traitlets.TraitError(str(exc)) from None
 
     @traitlets.validate("mode", "labels")
     def _check_choice(self, proposal):
-        name, value = proposal["trait"].name, proposal["value"]
-        allowed = MODES if name == "mode" else LABELS
-        if value not in allowed:
-            raise traitlets.TraitError(f"{name} must be one of {', '.join(allowed)}; got "
-                                       f"{value!r}")
-        return value
+        name = proposal["trait"].name
+        return check_choice(name, proposal["value"], MODES if name == "mode" else LABELS,
+                            traitlets.TraitError)
 
     @traitlets.validate("wrt")
     def _check_wrt(self, proposal):
-        v = proposal["value"]
-        if v is not None and v not in self.graph.inputs:
-            raise traitlets.TraitError(f"wrt={v!r} is not an input; inputs are "
-                                       f"{', '.join(self.graph.inputs)}")
-        return v
+        return input_name(self.graph, proposal["value"], traitlets.TraitError, "wrt=", True)
 
     @traitlets.observe("mode", "wrt", "labels")
     def _shown_changed(self, change) -> None:

@@ -185,9 +185,12 @@ def set_slider(root, k: int) -> dict:
     return wait_step(root, k)
 
 
-def exercise_controls(root, *, n: int, check_positions: bool = True) -> dict:
+def exercise_controls(root, *, n: int, check_positions: bool = True,
+                      kernel: bool = True) -> dict:
     """Prev, Next, Reset, the slider, ←/→/Home/End with the view focused (and no key while
     it is not), the mode and label toggles: each must change the view as the contract says.
+    A Stepper prepares only the label style it shows: without a ``kernel`` (a saved copy)
+    the other styles must say they need one and leave the view as it was.
 
     Returns what was seen (snapshots by name), for further checks by the caller.
     """
@@ -280,6 +283,11 @@ def exercise_controls(root, *, n: int, check_positions: bool = True) -> dict:
     set_slider(root, mid)
     numeric = snapshot(root)
     click(root, '.adv-labels button[data-labels="symbolic"]')
+    if not kernel:
+        s = wait_for(root, "el => /kernel/i.test(el.querySelector('.adv-message').textContent)",
+                     "a message that symbolic labels need the kernel")
+        assert s["layout"] == "numeric" and drawn(s) == drawn(numeric), "the view changed"
+        return seen
     s = wait_for(root, """el => el.querySelector('.adv-labels button[data-labels="symbolic"]')
         .getAttribute('aria-pressed') === 'true' && el.__advView.layoutKey() === 'symbolic'""",
                  "symbolic labels pressed")

@@ -196,7 +196,7 @@ def ten_million_power_stepper_symbolic():
 @case
 def five_thousand_digit_exact_value():
     import autodiff_viz as adv
-    from autodiff_viz.symbolic.exact_forms import steps_table
+    from autodiff_viz.render.table import steps_table
 
     table = steps_table(adv.graph("x**700").evaluate(x=1.0000001))
     assert "≈" in table

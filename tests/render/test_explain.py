@@ -13,6 +13,7 @@ import autodiff_viz as adv
 from autodiff_viz.core.primitives import PRIMITIVES
 from autodiff_viz.render import explain as ex
 from autodiff_viz.render.explain import explain, explain_all
+from autodiff_viz.render.fmt import shown
 
 PROGRAM = "a = log(x)\nb = a*y\nc = sqrt(b)\nf = c + b"
 L3 = math.log(3)
@@ -187,25 +188,26 @@ def test_bad_step_index_is_a_clear_error(run):
 
 
 def test_format_numbers():
-    assert ex.fmt(1.0) == "1"
-    assert ex.fmt(-0.5) == "−0.5"
-    assert ex.fmt(float("inf")) == "∞"
-    assert ex.fmt([[1.0, 2.0], [3.0, 4.0]]) == "[[1, 2], [3, 4]]"
-    assert "shape 3×4" in ex.fmt([[0.0] * 4] * 3)
+    assert shown(1.0) == "1"
+    assert shown(-0.5) == "−0.5"
+    assert shown(float("inf")) == "∞"
+    assert shown([[1.0, 2.0], [3.0, 4.0]]) == "[[1, 2], [3, 4]]"
+    assert "shape 3×4" in shown([[0.0] * 4] * 3)
 
 
 def test_exact_forms_are_shown_and_right(run):
     """The exact adjoint after 'exactly', read back by our own parser, is the published one."""
     pytest.importorskip("autodiff_viz.symbolic")
-    texts = {s.node: explain(run, s.index).text for s in run.steps if s.phase == "backward"}
+    texts = {s.node: explain(run, s.index, exact=True).text for s in run.steps
+             if s.phase == "backward"}
     for node, truth in (("x", PUBLISHED["dfdx"]), ("y", PUBLISHED["dfdy"]),
                         ("b", PUBLISHED["adj_b"])):
         exact_text = texts[node].split("exactly ")[1]
         assert abs(adv.graph(exact_text).evaluate().value - truth) < 1e-12, exact_text
-    c = explain(run, 2).text  # c = √b = √(2·log(3)) ≈ 1.482
+    c = explain(run, 2, exact=True).text  # c = √b = √(2·log(3)) ≈ 1.482
     exact_c = c.split(" = ")[2].split(" ≈")[0]
     assert abs(adv.graph(exact_c).evaluate().value - PUBLISHED["c"]) < 1e-12
-    assert "exactly" not in explain(run, 2, exact=False).text
+    assert "exactly" not in explain(run, 6).text   # exact forms only when asked for
 
 
 def test_array_steps_show_arrays_without_fake_products():

@@ -33,7 +33,7 @@ def test_korean_words_are_korean():
 
 def test_korean_stepper_titles_explanations_and_legend():
     run = adv.graph("sqrt(log(x)*y) + log(x)*y").evaluate(x=3, y=2)
-    e = explain(run, 6, lang="ko")
+    e = explain(run, 6, lang="ko", exact=True)
     assert e.title == "역전파 6단계 중 3단계 (7/10): b̄ = ∂f/∂b"
     assert e.text.startswith("b̄ = c̄·∂c/∂b + f̄·∂f/∂b = 1·0.3373 + 1·1 = 1.337")
     assert "수반값" in e.text and "정확히" in e.text

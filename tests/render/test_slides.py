@@ -122,7 +122,7 @@ def test_draw_and_save_take_the_same_keywords(run, tmp_path):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"hide": "colours"}, "hide: 'colours' not understood"),
-    ({"pass_": "sideways"}, "pass_ must be 'forward' or 'backward'"),
+    ({"pass_": "sideways"}, "pass_ must be one of 'forward', 'backward'"),
     ({"step": 7, "pass_": "forward"}, "step 7 is not a forward step"),
     ({"dpi": 5}, "dpi must be a whole number from 20 to 1200"),
     ({"width": "wide"}, "width: 'wide' is not a size"),

@@ -1,4 +1,4 @@
-"""Exact forms, verify() and the steps table, checked against independent oracles.
+"""Exact forms and verify(), checked against independent oracles.
 
 Oracles: the closed forms published in DESIGN.md (written here from scratch with sympy), sympy
 differentiation of an expression built in parallel with the text, and central differences.
@@ -22,6 +22,7 @@ import autodiff_viz as adv
 from autodiff_viz.core import evaluate, from_text
 from autodiff_viz.core.graph import Graph
 from autodiff_viz.core.primitives import PRIMITIVES, Primitive
+from autodiff_viz.render.table import steps_table
 from autodiff_viz.symbolic import (
     Exact,
     ExactTooLarge,
@@ -30,7 +31,6 @@ from autodiff_viz.symbolic import (
     exact_number,
     exact_tangents,
     latex_of,
-    steps_table,
     tamper,
     unicode_of,
     verify,
@@ -151,7 +151,7 @@ def test_exact_tangents_match_the_gradient(seed_run):
 def test_exact_is_cached_and_fast_enough_to_call_per_label(seed_run):
     ex = exact(seed_run)
     assert exact(seed_run) is ex
-    assert seed_run.exact() is ex          # the api.Run method
+    assert seed_run.exact() is ex          # the Run method (through core.display)
     assert isinstance(ex, Exact)
     assert "√" in repr(ex)
 
@@ -159,15 +159,14 @@ def test_exact_is_cached_and_fast_enough_to_call_per_label(seed_run):
 def test_package_exact_is_the_function_whatever_was_imported_first(seed_run):
     code = ("import autodiff_viz.symbolic.exact_forms as m, autodiff_viz.symbolic as sym, "
             "types; print(isinstance(sym.exact, types.FunctionType), "
-            "sym.exact is m.exact, sym.steps_table is m.steps_table, "
+            "sym.exact is m.exact, "
             "type(m) is types.ModuleType)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120).stdout.split()
-    assert out == ["True"] * 4
+    assert out == ["True"] * 3
     import autodiff_viz.symbolic as sym
 
     assert sym.exact(seed_run) is exact(seed_run)
-    assert sym.steps_table is steps_table
 
 
 # ----------------------------------------------------------------------------------------
@@ -426,48 +425,6 @@ def test_report_table_is_aligned(seed_run):
     assert lines[1].startswith("────")
     assert len({len(line.rstrip()) for line in lines[2:-1]}) >= 1
     assert all(" ok" in line for line in lines[2:-1])
-
-
-# ----------------------------------------------------------------------------------------
-# steps_table
-# ----------------------------------------------------------------------------------------
-
-def test_steps_table_shows_b_as_the_sum_of_its_contributions(seed_run):
-    table = steps_table(seed_run)
-    dcdb = 1 / (2 * math.sqrt(2 * math.log(3)))          # independent of the code
-    line = next(row for row in table.splitlines() if "b̄ =" in row)
-    assert "b̄ = c̄·∂c/∂b + f̄·∂f/∂b" in line
-    assert f"1·{dcdb:.4g} + 1·1 = {1 + dcdb:.4g}" in line
-    assert "1/(2·√(2·log(3))) + 1" in line                # exact column
-
-
-def test_steps_table_has_every_step_in_order(seed_run):
-    table = steps_table(seed_run)
-    rows = [r.split() for r in table.splitlines() if r[:1].isdigit()]
-    assert [int(r[0]) for r in rows] == list(range(len(seed_run.steps)))
-    assert [r[1] for r in rows] == [s.phase for s in seed_run.steps]
-    assert [r[2] for r in rows] == [s.node for s in seed_run.steps]
-    assert "c = √b" in table and "∂c/∂b = 1/(2·√b)" in table
-    assert "√(2·log(3))" in table          # c's exact value, not √log(3)
-
-
-def test_steps_table_without_exact_column(seed_run):
-    table = steps_table(seed_run, exact=False)
-    assert "exact" not in table.splitlines()[2]
-    assert "b̄ = c̄·∂c/∂b + f̄·∂f/∂b" in table
-
-
-def test_steps_table_flags_kinks():
-    table = steps_table(evaluate(from_text("relu(x)*y"), {"x": 0, "y": 2}))
-    assert "⚠ relu is not differentiable at 0" in table
-
-
-def test_cli_steps_prints_the_table(capsys):
-    from autodiff_viz.cli import main
-
-    assert main(["steps", SEED_EXPRESSION, "--at", "x=3,y=2"]) == 0
-    out = capsys.readouterr().out
-    assert "backward" in out and "1/(3·√(2·log(3))) + 2/3" in out
 
 
 def test_program_and_expression_give_the_same_exact_gradient():

@@ -120,7 +120,7 @@ def test_exported_notebook_works_offline(exported, browser, request):
         assert n == 10, s
         bv.check_font(root)
         assert s["legend"], "no legend"
-        bv.exercise_controls(root, n=n)
+        bv.exercise_controls(root, n=n, kernel=False)  # other label styles need the kernel
         s = bv.next_until_end(root)
         assert f"{DFDX:.4f}" in bv.node_text(s, "x"), bv.node_text(s, "x")
         assert f"({n}/{n})" in s["title"], s["title"]
@@ -133,7 +133,7 @@ def test_exported_notebook_works_offline(exported, browser, request):
         box = root.locator('input.adv-input[data-name="x"]')
         box.fill("4")
         box.press("Enter")
-        s = bv.wait_for(root, """el => /kernel/i.test(
+        s = bv.wait_for(root, """el => /Changing x .*kernel/i.test(
                             el.querySelector('.adv-message').textContent)""",
                         "a message that editing an input needs a kernel", timeout_ms=5_000)
         assert root.locator(".adv-message").is_visible(), "the kernel message is hidden"
