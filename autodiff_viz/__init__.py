@@ -28,8 +28,8 @@ __all__ = ["graph", "Graph", "Run", "Step", "ParseError", "TracingError", "Graph
 _LAZY = {
     "Stepper": ("autodiff_viz.widgets", "Stepper"),
     "Playground": ("autodiff_viz.widgets", "Playground"),
-    "check": ("autodiff_viz.symbolic", "check"),
-    "verify": ("autodiff_viz.symbolic", "verify"),
+    "check": ("autodiff_viz.grading", "check"),
+    "verify": ("autodiff_viz.exact", "verify"),
     "exercises": ("autodiff_viz.exercises", None),
     "mlp": ("autodiff_viz.training", "mlp"),
     "train": ("autodiff_viz.training", "train"),

@@ -3,7 +3,7 @@
 - typical check: ``ex.check(answer)`` on the worked example's exercises (a local derivative
   typed as a formula, ∂f/∂x typed as a decimal and as an exact expression, and a wrong answer
   whose mistake is named), numeric sampling only (the default);
-- rejection: every string of the hostile corpus in tests/symbolic/test_parse.py;
+- rejection: every string of the hostile corpus in tests/grading/test_answers.py;
 - pathological: every input of the pathological corpus, checked with symbolic confirmation
   on (1 s limit), the median of its repeats, and the worst of those medians.
 

@@ -1,6 +1,6 @@
 """The one text reader: what may be typed, read the same way for graphs and for answers.
 
-Both back ends (:mod:`.build` makes graph nodes, :mod:`autodiff_viz.symbolic.parse` makes a
+Both back ends (:mod:`.build` makes graph nodes, :mod:`autodiff_viz.grading.answers` makes a
 sympy expression) use what is here: the substitutions (``^`` is ``**``, ``·`` ``×`` ``−``
 ``÷`` ``²`` ``√`` ``σ(…)``), the budgets, the hints for syntax errors, the names (one rule,
 :func:`name_problem`), the constants (``e`` is Euler's number, ``pi``/``π``) and one whitelist
@@ -35,7 +35,7 @@ __all__ = ["ParseError", "MAX_TEXT", "MAX_LINE", "MAX_NAME", "MAX_DIGITS", "MAX_
 # Budgets, checked before any parsing in this order (length, line length, operator count;
 # then, while reading, nesting, names and node count), so that a 5,000,000-character text is
 # refused in milliseconds and nothing more than linear runs on text that will be refused.
-# Answers have their own, smaller limits (symbolic.parse.Limits).
+# Answers have their own, smaller limits (grading.answers.Limits).
 MAX_TEXT = 5_000_000  # characters of program text (a 100,000-line program is ~2.5 MB)
 MAX_LINE = 20_000     # characters in one line: longer expressions nest too deeply to read
 MAX_TOKENS = 1_000_000  # operator, bracket and separator characters in the whole text

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..symbolic.checker import Feedback
+from ..grading.checker import Feedback
 from . import memory
 
 __all__ = ["AnswerBox"]

@@ -26,8 +26,8 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..symbolic.checker import Feedback, Mistake, check
-from ..symbolic.parse import AnswerError, Validation, parse, validate
+from ..grading.checker import Feedback, Mistake, check
+from ..grading.answers import AnswerError, Validation, parse, validate
 from . import memory
 
 __all__ = ["Exercise"]
@@ -121,7 +121,7 @@ class Exercise:
     @property
     def solution(self) -> str:
         """The exact answer as text, for the instructor (student notebooks never print it)."""
-        from ..symbolic.exact_forms import unicode_of
+        from ..exact.forms import unicode_of
 
         exprs = self.expected if isinstance(self.expected, tuple) else (self.expected,)
         parts = []

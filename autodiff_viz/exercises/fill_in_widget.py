@@ -31,8 +31,8 @@ from ..core.passes import Run, evaluate
 from ..render.dot import GRAPH_NAME, scene_lines
 from ..render.fmt import number
 from ..render.scene import BLANK, EdgeView, NodeView, Scene, Texts
-from ..symbolic.checker import Feedback
-from ..symbolic.exact_forms import exact
+from ..grading.checker import Feedback
+from ..exact.forms import exact
 from . import memory
 from .base import Exercise
 from .kinds import _names, as_graph

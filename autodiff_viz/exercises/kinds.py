@@ -28,7 +28,7 @@ from ..core.graph import Graph
 from ..core.passes import Run, evaluate, input_name
 from ..core.primitives import PRIMITIVES
 from ..core.sources import as_graph as _as_graph
-from ..symbolic.checker import Mistake
+from ..grading.checker import Mistake
 from .base import Exercise
 from .mistakes import Candidate, derivative_candidates, separate, value_candidates
 from .prompts import formula_example, how_to_answer, kink_note
@@ -142,14 +142,14 @@ def _tail(run: Run, min_sig_figs: int, exact_only: bool = False, extra: str = ""
 
 
 def _exact(run: Run) -> Any:
-    from ..symbolic.exact_forms import exact
+    from ..exact.forms import exact
 
     return exact(run)
 
 
 def _number(expr: Any, check: float) -> Any:
     """The exact form, cross-checked against the engine's float (a loud error if they differ)."""
-    from ..symbolic.checker import Undefined, numeric
+    from ..grading.checker import Undefined, numeric
 
     try:
         v = numeric(expr)   # a float walk of the tree: fast
@@ -418,7 +418,7 @@ def local_derivative(graph_or_text: Any = None, child: str | None = None,
         cands.append(("reciprocal", "you turned the derivative upside down (its reciprocal)",
                       1 / expected))
     point = {n: run.values[g.index(n)] for n in names}
-    from ..symbolic.checker import Undefined, numeric
+    from ..grading.checker import Undefined, numeric
 
     right = numeric(expected, point)
     floats = []
@@ -443,7 +443,7 @@ def local_derivative(graph_or_text: Any = None, child: str | None = None,
             lines.append(f"{uses}: give the partial along the {ordinal} edge {pname} → "
                          f"{cnode.name} only (the {ordinal} argument), holding the other "
                          "uses fixed.")
-    from ..symbolic.checker import kinks
+    from ..grading.checker import kinks
 
     if kinks(node_value):
         lines.append(f"{g.formula(cnode)} has a kink: the formula must hold on both sides of "

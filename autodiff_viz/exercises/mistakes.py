@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from ..core.passes import DomainError, Forward, Run, _enumerate_paths, count_paths, reverse
 from ..core.primitives import PRIMITIVES
-from ..symbolic.checker import Mistake
+from ..grading.checker import Mistake
 
 __all__ = ["Candidate", "derivative_candidates", "value_candidates", "partial_candidates",
            "separate", "COLLIDE"]

@@ -41,8 +41,8 @@ def _graph_numbers(run: Run) -> list[float]:
 
 @cache
 def _number_value(text: str) -> float:
-    from ..symbolic.checker import numeric
-    from ..symbolic.parse import parse
+    from ..grading.checker import numeric
+    from ..grading.answers import parse
 
     return numeric(parse(text, ()).expr)
 
@@ -58,7 +58,7 @@ def number_example(run: Run) -> str:
 
 
 def _formulas(run: Run) -> list[Any]:
-    from ..symbolic.exact_forms import exact
+    from ..exact.forms import exact
 
     try:
         ex = exact(run)
@@ -71,8 +71,8 @@ def formula_example(run: Run, names: Sequence[str]) -> str:
     """A neutral formula in ``names`` that equals none of the graph's local partials."""
     import random
 
-    from ..symbolic.checker import Undefined, numeric
-    from ..symbolic.parse import parse
+    from ..grading.checker import Undefined, numeric
+    from ..grading.answers import parse
 
     names = tuple(names)
     if not names:

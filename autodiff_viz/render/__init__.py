@@ -27,15 +27,15 @@ __all__ = ["draw", "frames", "draw_structure", "save", "export_html", "layout", 
            "RenderError", "DotNotFound", "MAX_NODES"]
 
 
-def _symbolic(name: str) -> Any:
+def _exact(name: str) -> Any:
     def call(*args: Any, **options: Any) -> Any:
-        from .. import symbolic  # sympy loads here, when exact forms are asked for
+        from .. import exact  # sympy loads here, when exact forms are asked for
 
-        return getattr(symbolic, name)(*args, **options)
+        return getattr(exact, name)(*args, **options)
     return call
 
 
 display.HOOKS.update(draw=draw, frames=frames, save=save, export_html=export_html,
-                     draw_structure=draw_structure, exact=_symbolic("exact"),
-                     verify=_symbolic("verify"), from_sympy=_symbolic("from_sympy"),
+                     draw_structure=draw_structure, exact=_exact("exact"),
+                     verify=_exact("verify"), from_sympy=_exact("from_sympy"),
                      report_table=table.report_table)

@@ -82,8 +82,8 @@ def _exact_text(run: Any, kind: str, node: str, exact: bool) -> tuple[str, str] 
     if not exact:
         return None
     try:
-        from ..symbolic import exact as exact_forms
-        from ..symbolic import latex_of, longer_than, unicode_of
+        from ..exact import exact as exact_forms
+        from ..exact import latex_of, longer_than, unicode_of
 
         forms = exact_forms(run)
         e = forms.value(node) if kind == "value" else forms.adjoint(node)

@@ -155,7 +155,7 @@ class Texts:
         return _MIN_NUMBER if short else text
 
     def _sym(self, expr: Any) -> str:
-        from ..symbolic import longer_than, unicode_of
+        from ..exact import longer_than, unicode_of
 
         if longer_than(expr, LONG):
             return "…"  # too long to read in a label (and slow to print)
@@ -283,7 +283,7 @@ def _row_count(v: Any) -> int:
 
 def _exact(run: Run) -> Any:
     """Exact forms for symbolic labels, with a clear error when they cannot be made."""
-    from ..symbolic import exact
+    from ..exact import exact
 
     try:
         return exact(run)

@@ -56,7 +56,7 @@ def _table(head: list[str], rows: list[list[str]], cap: int = 72) -> str:
 
 def report_table(report: Any, html: bool = False) -> str:
     """A ``symbolic.verify`` report as a table of its checks and a verdict (text or HTML)."""
-    from ..symbolic import unicode_of
+    from ..exact import unicode_of
 
     head = ["kind", "item", "numeric", "exact", "exact ≈", "rel. error", ""]
     rows = [[c.kind, c.item, _fmt(c.numeric, 10), unicode_of(c.exact), _fmt(c.approx, 10),
@@ -95,8 +95,8 @@ def steps_table(run: Run, exact: bool = True) -> str:
     ex: Any = None
     note = ""
     if exact:
-        from ..symbolic import ExactTooLarge, longer_than, unicode_of
-        from ..symbolic import exact as exact_forms
+        from ..exact import ExactTooLarge, longer_than, unicode_of
+        from ..exact import exact as exact_forms
 
         try:
             ex = exact_forms(run)

@@ -17,7 +17,7 @@ from autodiff_viz.core import reader
 from autodiff_viz.core.build import from_text
 from autodiff_viz.core.primitives import FUNCTIONS, PRIMITIVES
 from autodiff_viz.core.reader import CALLS, CONSTANTS, EULER, ParseError, name_problem
-from autodiff_viz.symbolic.parse import ANSWER_FUNCTIONS, AnswerError, parse
+from autodiff_viz.grading.answers import ANSWER_FUNCTIONS, AnswerError, parse
 
 AT = {"x": 0.7, "y": 0.4, "a_1": 1.3, "σ": 0.9, "α": 0.25, "z": -0.3}
 

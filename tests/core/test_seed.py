@@ -103,9 +103,9 @@ def test_builders_agree_on_structure(builder):
 
 
 def test_sympy_builder_agrees():
-    symbolic = pytest.importorskip("autodiff_viz.symbolic")
+    symbolic = pytest.importorskip("autodiff_viz.exact")
     if not hasattr(symbolic, "from_sympy"):
-        pytest.skip("autodiff_viz.symbolic.from_sympy is not written yet")
+        pytest.skip("autodiff_viz.exact.from_sympy is not written yet")
     x, y = sp.symbols("x y", positive=True)
     g = adv.graph(sp.sqrt(sp.log(x) * y) + sp.log(x) * y)
     run = g.evaluate(**SEED_AT)

@@ -26,9 +26,9 @@ from autodiff_viz.core.primitives import (
     suggest,
     sympy_heads,
 )
-from autodiff_viz.symbolic import exact_forms
-from autodiff_viz.symbolic.checker import numeric
-from autodiff_viz.symbolic.from_sympy import SUPPORTED, from_sympy
+from autodiff_viz.exact import forms as exact_forms
+from autodiff_viz.grading.checker import numeric
+from autodiff_viz.exact.from_sympy import SUPPORTED, from_sympy
 
 NEW = ("atan", "asin", "acos", "sinh", "cosh", "softplus", "log1p", "max", "min")
 SCALAR = sorted(n for n, row in PRIMITIVES.items() if row.sympy is not None)
@@ -92,7 +92,7 @@ def test_sympy_heads_name_every_function_row_and_from_sympy_says_so():
 
 
 def test_answers_may_call_every_function_of_the_table():
-    from autodiff_viz.symbolic.parse import ANSWER_FUNCTIONS
+    from autodiff_viz.grading.answers import ANSWER_FUNCTIONS
 
     assert set(FUNCTIONS) <= set(ANSWER_FUNCTIONS)
 

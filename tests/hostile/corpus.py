@@ -172,7 +172,7 @@ def array_kink_only_its_entry():
 @case
 def ten_million_power_exact():
     import autodiff_viz as adv
-    from autodiff_viz.symbolic import ExactTooLarge
+    from autodiff_viz.exact import ExactTooLarge
 
     try:
         adv.graph("x**10000000").evaluate(x=1.0000001).exact()

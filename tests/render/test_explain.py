@@ -197,7 +197,7 @@ def test_format_numbers():
 
 def test_exact_forms_are_shown_and_right(run):
     """The exact adjoint after 'exactly', read back by our own parser, is the published one."""
-    pytest.importorskip("autodiff_viz.symbolic")
+    pytest.importorskip("autodiff_viz.exact")
     texts = {s.node: explain(run, s.index, exact=True).text for s in run.steps
              if s.phase == "backward"}
     for node, truth in (("x", PUBLISHED["dfdx"]), ("y", PUBLISHED["dfdy"]),

@@ -81,7 +81,7 @@ def test_highlighted_edges_are_the_ones_the_step_reads(run):
 
 def test_symbolic_labels_are_exact_forms(run):
     b, x = sp.Symbol("b", real=True), sp.Symbol("x", real=True)
-    from autodiff_viz.symbolic import unicode_of
+    from autodiff_viz.exact import unicode_of
 
     sc = scene(run, labels="symbolic")
     edge_cb = next(e for e in sc.edges if (e.src, e.dst) == (3, 4))

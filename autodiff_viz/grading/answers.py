@@ -1,4 +1,5 @@
-"""Safe parsing of typed answers: an ``ast`` whitelist that builds sympy objects directly.
+"""Reading typed answers, back end 2 of :mod:`autodiff_viz.core.reader`: it builds sympy
+objects directly.
 
 Nothing a student types is passed to ``eval``, ``exec``, ``sympify``, ``parse_expr`` or
 ``lambdify``. The text goes through four gates, cheapest first: its length and characters,
@@ -12,11 +13,11 @@ a sympy object is built, so ``9**9**9**9`` is refused at once instead of compute
 >>> parse("__import__('os').system('ls')")
 Traceback (most recent call last):
 ...
-autodiff_viz.symbolic.parse.AnswerError: the character "'" is not allowed in an answer...
+autodiff_viz.grading.answers.AnswerError: the character "'" is not allowed in an answer...
 >>> parse("2x")
 Traceback (most recent call last):
 ...
-autodiff_viz.symbolic.parse.AnswerError: '2x' is not valid: did you mean 2*x? ...
+autodiff_viz.grading.answers.AnswerError: '2x' is not valid: did you mean 2*x? ...
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ import sympy as sp
 
 import autodiff_viz as adv
 from autodiff_viz.core import evaluate, from_text
-from autodiff_viz.symbolic import from_sympy, verify
-from autodiff_viz.symbolic.from_sympy import UnsupportedExpression
+from autodiff_viz.exact import from_sympy, verify
+from autodiff_viz.exact.from_sympy import UnsupportedExpression
 
 x, y, z = sp.symbols("x y z", real=True)
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autodiff_viz as adv
-from autodiff_viz.symbolic.checker import Feedback, Mistake, Undefined, check, confirm, numeric
+from autodiff_viz.grading.checker import Feedback, Mistake, Undefined, check, confirm, numeric
 
 from ..conftest import SEED_DFDX, SEED_DFDY, SEED_VALUE
 

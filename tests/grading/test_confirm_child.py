@@ -14,8 +14,8 @@ import time
 import pytest
 import sympy
 
-from autodiff_viz.symbolic import checker
-from autodiff_viz.symbolic.checker import check, confirm
+from autodiff_viz.grading import checker
+from autodiff_viz.grading.checker import check, confirm
 
 X = sympy.Symbol("x")
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork + /proc")
@@ -46,7 +46,7 @@ def test_the_child_dies_with_its_parent(tmp_path):
     pidfile = tmp_path / "child.pid"
     script = textwrap.dedent(f"""
         import os
-        from autodiff_viz.symbolic.checker import _run_forked
+        from autodiff_viz.grading.checker import _run_forked
 
         def busy(path):
             with open(path + ".tmp", "w") as fh:

@@ -15,7 +15,7 @@ import pytest
 import sympy
 
 import autodiff_viz as adv
-from autodiff_viz.symbolic.parse import (
+from autodiff_viz.grading.answers import (
     LIMITS,
     AnswerError,
     parse,

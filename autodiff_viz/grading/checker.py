@@ -1,6 +1,6 @@
 """Checking typed answers: safe parsing, numeric sampling, optional symbolic confirmation.
 
-The order is fixed: read the answer safely (:mod:`.parse`; invalid input costs nothing and
+The order is fixed: read the answer safely (:mod:`.answers`; invalid input costs nothing and
 gets a message saying how to fix it), then compare it with the expected answer numerically at
 random points of the domain (>= 5 points where the expected answer is defined, plus points on
 both sides of every kink of relu/abs/step/sign/max/min in either answer), then, when asked and
@@ -43,7 +43,7 @@ from typing import Any
 import sympy
 
 from ..core.primitives import sympy_heads
-from .parse import LIMITS, AnswerError, Limits, Parsed, parse, sig_figs
+from .answers import LIMITS, AnswerError, Limits, Parsed, parse, sig_figs
 
 __all__ = ["check", "Feedback", "Mistake", "Undefined", "numeric", "confirm", "DEFAULT_DOMAIN",
            "MIN_SIG_FIGS", "close", "matches", "slack", "half_unit", "kinks"]
@@ -162,7 +162,7 @@ def numeric(expr: Any, point: Mapping[str, float] | None = None) -> float:
     >>> numeric(sympy.log(x), {"x": -1.0})
     Traceback (most recent call last):
     ...
-    autodiff_viz.symbolic.checker.Undefined: log is undefined at -1
+    autodiff_viz.grading.checker.Undefined: log is undefined at -1
     """
     point = point or {}
     results: dict[int, float] = {}
@@ -682,7 +682,7 @@ def slack(parsed: Parsed, point: Mapping[str, float] | None = None) -> float:
 
     0 without decimals; infinite where a moved decimal leaves the answer undefined.
 
-    >>> from .parse import parse
+    >>> from .answers import parse
     >>> round(slack(parse("1.47", ())), 12), round(slack(parse("0.6667 + 0.2249", ())), 12)
     (0.005, 0.0001)
     >>> round(slack(parse("2.0*x", ("x",)), {"x": 3.0}), 12)
