@@ -26,8 +26,8 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..grading.checker import Feedback, Mistake, check
 from ..grading.answers import AnswerError, Validation, parse, validate
+from ..grading.checker import Feedback, Mistake, check
 from . import memory
 
 __all__ = ["Exercise"]

@@ -28,11 +28,11 @@ from typing import Any
 from ..core.notation import adjoint
 from ..core.notation import partial as d
 from ..core.passes import Run, evaluate
+from ..exact.forms import exact
+from ..grading.checker import Feedback
 from ..render.dot import GRAPH_NAME, scene_lines
 from ..render.fmt import number
 from ..render.scene import BLANK, EdgeView, NodeView, Scene, Texts
-from ..grading.checker import Feedback
-from ..exact.forms import exact
 from . import memory
 from .base import Exercise
 from .kinds import _names, as_graph

@@ -41,8 +41,8 @@ def _graph_numbers(run: Run) -> list[float]:
 
 @cache
 def _number_value(text: str) -> float:
-    from ..grading.checker import numeric
     from ..grading.answers import parse
+    from ..grading.checker import numeric
 
     return numeric(parse(text, ()).expr)
 
@@ -71,8 +71,8 @@ def formula_example(run: Run, names: Sequence[str]) -> str:
     """A neutral formula in ``names`` that equals none of the graph's local partials."""
     import random
 
-    from ..grading.checker import Undefined, numeric
     from ..grading.answers import parse
+    from ..grading.checker import Undefined, numeric
 
     names = tuple(names)
     if not names:

@@ -27,8 +27,8 @@ from autodiff_viz.core.primitives import (
     sympy_heads,
 )
 from autodiff_viz.exact import forms as exact_forms
-from autodiff_viz.grading.checker import numeric
 from autodiff_viz.exact.from_sympy import SUPPORTED, from_sympy
+from autodiff_viz.grading.checker import numeric
 
 NEW = ("atan", "asin", "acos", "sinh", "cosh", "softplus", "log1p", "max", "min")
 SCALAR = sorted(n for n, row in PRIMITIVES.items() if row.sympy is not None)

@@ -22,7 +22,6 @@ import autodiff_viz as adv
 from autodiff_viz.core import evaluate, from_text
 from autodiff_viz.core.graph import Graph
 from autodiff_viz.core.primitives import PRIMITIVES, Primitive
-from autodiff_viz.render.table import steps_table
 from autodiff_viz.exact import (
     Exact,
     ExactTooLarge,
@@ -35,6 +34,7 @@ from autodiff_viz.exact import (
     unicode_of,
     verify,
 )
+from autodiff_viz.render.table import steps_table
 
 
 def _load_seed():

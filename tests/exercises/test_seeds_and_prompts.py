@@ -19,9 +19,9 @@ import sympy
 
 import autodiff_viz as adv
 from autodiff_viz.core.passes import evaluate
+from autodiff_viz.exact.forms import exact, unicode_of
 from autodiff_viz.exercises.kinds import SEED_PROGRAM
 from autodiff_viz.grading.checker import numeric
-from autodiff_viz.exact.forms import exact, unicode_of
 
 SEEDS = range(1000)
 KINDS = ("value", "gradient", "full_gradient", "adjoint", "local_derivative")

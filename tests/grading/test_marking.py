@@ -10,8 +10,8 @@ import sympy
 
 import autodiff_viz as adv
 from autodiff_viz.core.build import from_text
-from autodiff_viz.grading.checker import check, kinks, slack
 from autodiff_viz.grading.answers import parse
+from autodiff_viz.grading.checker import check, kinks, slack
 
 from ..conftest import SEED_DFDX, SEED_DFDY, SEED_VALUE
 
