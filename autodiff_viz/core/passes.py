@@ -406,7 +406,7 @@ def _raise_domain(node, values, exc) -> None:
     row = primitive(node.op)
     args = [values[a] for a in node.args]
     shown = ", ".join(_short(a) for a in args)
-    if isinstance(exc, OverflowError) and node.op != "exp":
+    if isinstance(exc, OverflowError) and "overflows" not in row.domain:  # else the row says where
         raise DomainError(
             f"node {node.name!r} = {node.op}({shown}) overflowed: the result is too large for "
             "floating point. Choose smaller input values.",
