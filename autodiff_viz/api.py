@@ -13,6 +13,8 @@ use, so ``import autodiff_viz`` stays light) and may use every other part.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .core import display
 from .core.graph import Graph
 from .core.passes import Run
@@ -22,11 +24,18 @@ __all__ = ["graph", "Graph", "Run"]
 
 
 def _load_display() -> None:
-    """Fill ``core.display.HOOKS``: rendering (and exact forms, loaded when called)."""
-    from .render import engine  # importing render fills the hooks
+    """Fill ``core.display.HOOKS``: rendering (exact forms and the browser view load when
+    called)."""
+    from . import render  # noqa: F401 - importing render fills the hooks
 
-    if not engine.have_graphviz():
-        from . import widgets  # noqa: F401 - shows figures in the browser view instead
+    display.HOOKS.setdefault("browser_view", _browser_view)
+
+
+def _browser_view(figure: Any) -> dict:
+    """A figure shown by the browser view (WASM Graphviz) when the kernel has no ``dot``."""
+    from .widgets.view import figure_view
+
+    return figure_view(figure)._repr_mimebundle_()
 
 
 display.LOADERS.append(_load_display)

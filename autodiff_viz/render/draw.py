@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import graphviz
 
+from ..core import display
 from ..core.graph import Graph
 from ..core.notation import spell_bars
 from ..core.passes import Run
@@ -102,20 +102,15 @@ class Figure(graphviz.Digraph):
         """In a notebook: the SVG at the browser view's text size, in a box that scrolls
         instead of overflowing the column (see :func:`sized_html`). Without ``dot`` (Colab,
         JupyterLite) the figure's run and step are shown by the browser view instead, laid
-        out by WASM Graphviz (:data:`NO_DOT_DISPLAY`)."""
-        if getattr(self, "shown", None) and NO_DOT_DISPLAY and not engine.have_graphviz():
-            return NO_DOT_DISPLAY[0](self)
+        out by WASM Graphviz (the ``browser_view`` hook of :mod:`autodiff_viz.core.display`,
+        which the widgets layer fills)."""
+        if getattr(self, "shown", None) and not engine.have_graphviz():
+            return display.call("browser_view", self)
         bundle = super()._repr_mimebundle_(include, exclude)
         svg = bundle.get("image/svg+xml")
         if isinstance(svg, str) and (include is None or "text/html" in include):
             bundle["text/html"] = sized_html(svg)
         return bundle
-
-
-#: How a figure shows itself in a notebook whose kernel has no ``dot``: ``autodiff_viz.widgets``
-#: puts a function ``Figure -> mimebundle`` here (the browser view of ``figure.shown``, a
-#: :class:`Shown`); render cannot import widgets, which sit above it.
-NO_DOT_DISPLAY: list[Callable[[Figure], dict]] = []
 
 
 @dataclass(frozen=True)

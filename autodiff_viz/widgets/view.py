@@ -19,7 +19,6 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-from ..render.draw import NO_DOT_DISPLAY
 from ..render.view import Bundle, bundle, view_data, view_mode
 
 __all__ = ["GraphView", "GraphvizWasm", "graphviz_model", "figure_view", "sendable"]
@@ -118,5 +117,3 @@ def figure_view(fig: Any) -> GraphView:
     step = len(steps) - 1 if shown.step is None else shown.step % max(1, len(steps))
     return GraphView(data=data, step=step)
 
-
-NO_DOT_DISPLAY[:] = [lambda fig: figure_view(fig)._repr_mimebundle_()]
