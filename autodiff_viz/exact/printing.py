@@ -1,9 +1,9 @@
 """sympy expressions as text: a compact one-line unicode form and LaTeX, square roots gathered,
-long numbers shortened (``1/(2·√b)``, ``3.4…×10⁹⁵⁴⁰``). Both printers are cached.
+long numbers shortened (``1/(2·√b)``, ``7.0551·10^190``). Both printers are cached.
 
 >>> b = sp.Symbol("b")
->>> unicode_of(1 / (2 * sp.sqrt(b))), latex_of(1 / (2 * sp.sqrt(b)))
-('1/(2·√b)', '\\frac{1}{2 \\sqrt{b}}')
+>>> unicode_of(1 / (2 * sp.sqrt(b)) + sp.Integer(3) ** 400)
+'7.0551·10^190 + 1/(2·√b)'
 """
 
 from __future__ import annotations
