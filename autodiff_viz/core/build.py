@@ -24,7 +24,6 @@ import keyword
 import math
 import re
 import warnings
-from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
 from itertools import chain
@@ -85,8 +84,10 @@ class Builder:
         self.args: list[tuple[int, ...]] = []
         self.names: dict[int, str] = {}
         self.consts: dict[int, Any] = {}
-        self.inert: set[int] = set()  # nodes that carry no gradient: constants, log(2), …
-        self._shared: defaultdict[str, dict] = defaultdict(dict)  # op -> args -> index
+        self.inert: set[int] = set()  # operations that carry no gradient (log(2)), by index
+        self._shared: dict[tuple, int] = {}  # (op, args) -> index of the unnamed operations
+        self._indexed = 0  # … among the first _indexed nodes
+        self._numbers: dict[Any, int] = {}  # constant (arrays: (id,)) -> index
         self._inputs: dict[str, int] = {}
         self.reserved: set[str] = set(reserved or ())
 
@@ -98,13 +99,12 @@ class Builder:
 
     def const(self, value: Any) -> int:
         """A constant node: equal numbers share one, arrays are shared by identity."""
-        if isinstance(value, (int, float)):
+        if type(value) is not float and isinstance(value, (int, float)):
             value = float(value)
         key = value if type(value) is float else (id(value),)  # a tuple equals no float
-        shared = self._shared["const"]
-        i = shared.get(key)
+        i = self._numbers.get(key)
         if i is None:
-            i = shared[key] = self._add(None, "const", (), value)
+            i = self._numbers[key] = self._add(None, "const", (), value)
         return i
 
     def apply(self, op: str, args: tuple[int, ...], name: str | None = None) -> int:
@@ -113,26 +113,34 @@ class Builder:
         if len(args) != row.arity:
             raise GraphError(f"{op} takes {row.arity} argument(s), got {len(args)}")
         i = self.node(op, args, name)
-        if self.inert.issuperset(args):
+        if all(a in self.consts or a in self.inert for a in args):
             self.inert.add(i)
         return i
 
     def node(self, op: str, args: tuple[int, ...], name: str | None = None) -> int:
         """:meth:`apply` without its checks, for an operation on a traced value: ``op`` is a
         primitive taking ``len(args)`` arguments, and one of them carries a gradient."""
-        shared = self._shared[op]
-        if name is None:
-            i = shared.get(args)
-            if i is not None:
-                return i
         i = len(self.ops)
+        # An identical unnamed node may exist, unless this one reads the newest node (nothing
+        # read it yet): chains and sums, built node after node, never need to look.
+        if name is None and i - 1 not in args:
+            found = self._existing(op, args)
+            if found is not None:
+                return found
         self.ops.append(op)
         self.args.append(args)
-        if name is None:
-            shared[args] = i
-        else:
+        if name is not None:
             self.names[i] = name
         return i
+
+    def _existing(self, op: str, args: tuple[int, ...]) -> int | None:
+        """The unnamed node ``op(*args)``, if any (indexing the operations added since the
+        last call first)."""
+        for j in range(self._indexed, len(self.ops)):
+            if self.args[j] and j not in self.names:
+                self._shared.setdefault((self.ops[j], self.args[j]), j)
+        self._indexed = len(self.ops)
+        return self._shared.get((op, args))
 
     def _add(self, name, op, args, const) -> int:
         i = len(self.ops)
@@ -142,7 +150,6 @@ class Builder:
             self.names[i] = name
         if op == "const":
             self.consts[i] = const
-            self.inert.add(i)
         return i
 
     def finish(self, output: int, *, source: Any = None, kind: str = "ops",
@@ -159,7 +166,7 @@ class Builder:
             names[i] = name
         for i, value in self.consts.items():
             consts[i] = value
-        inputs, inert = sorted(self._inputs.values()), self.inert
+        inputs, inert = sorted(self._inputs.values()), [*self.consts, *self.inert]
         # When every node but the last is read by a later one, all lead to the output.
         if output != n - 1 or len(set(chain.from_iterable(all_args))) != n - 1:
             keep = [False] * n

@@ -250,14 +250,20 @@ def _forward_from(nodes: Iterator, graph: Graph, values: list, partials: list, f
                     values[i] = v if type(v) is float else _as_value(graph.names[i], v)
                 continue
             row = table[op]
-            # unary and binary ops (nearly all nodes) skip building a list
+            # unary and binary ops (nearly all nodes) go without building a list or a loop
             args = ((values[ia[0]],) if len(ia) == 1 else (values[ia[0]], values[ia[1]])
                     if len(ia) == 2 else tuple([values[a] for a in ia]))
             out = values[i] = row.value(*args)
-            for a, rule in zip(ia, row.partials, strict=True):
-                if needs[a]:
-                    partials[e] = rule(args, out)
-                e += 1
+            rules = row.partials
+            if needs[ia[0]]:
+                partials[e] = rules[0](args, out)
+            if len(ia) == 2:
+                if needs[ia[1]]:
+                    partials[e + 1] = rules[1](args, out)
+            elif len(ia) > 2:
+                for pos in range(1, len(ia)):
+                    if needs[ia[pos]]:
+                        partials[e + pos] = rules[pos](args, out)
             if row.kink is not None and (msg := row.kink(args)):
                 flags[i] = (*flags.get(i, ()), msg)
     except KeyError:
@@ -296,14 +302,16 @@ def _undefined_partials(graph: Graph, i: int, values: list, partials: list,
             _flag_partial(graph, i, pos, p, flags, known=msg is not None)
 
 
-_FLOAT_OR_NONE = {float, type(None)}
-
-
 def _finite_floats(xs: list) -> bool:
-    """Whether ``xs`` holds only finite floats (and None), at C speed: the types, then one
-    sum, which is ±inf or nan when an entry is. (A sum of finite floats may overflow too: a
-    False answer only sends the caller to look entry by entry.)"""
-    return set(map(type, xs)) <= _FLOAT_OR_NONE and math.isfinite(sum(filter(None, xs), 0.0))
+    """Whether ``xs`` holds only finite floats (None entries skipped), at C speed: one sum,
+    which is ±inf or nan when an entry is, and no float when an entry is an array. (A sum
+    of finite floats may overflow: a False answer only sends the caller entry by entry.)"""
+    try:
+        with np.errstate(all="ignore"):
+            total = sum(filter(None, xs), 0.0)
+    except (TypeError, ValueError):  # the truth of an array of several entries
+        return False
+    return type(total) is float and total - total == 0.0
 
 
 def _kind(v: Any) -> str:
