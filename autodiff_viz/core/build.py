@@ -75,15 +75,15 @@ class TracingError(TypeError):
 class Builder:
     """Collects nodes in evaluation order, sharing identical unnamed subexpressions.
 
-    ``ops`` and ``args`` have one entry per node; ``names`` and ``consts`` hold only the
-    nodes that have one (inputs, nodes the user named, constants), by index.
+    ``ops``, ``args`` and ``consts`` (a constant's value, else None) have one entry per
+    node; ``names`` holds the names given (inputs, named lines), by index.
     """
 
     def __init__(self, reserved: set[str] | None = None) -> None:
         self.ops: list[str] = []
         self.args: list[tuple[int, ...]] = []
+        self.consts: list[Any] = []
         self.names: dict[int, str] = {}
-        self.consts: dict[int, Any] = {}
         self.inert: set[int] = set()  # operations that carry no gradient (log(2)), by index
         self._shared: dict[tuple, int] = {}  # (op, args) -> index of the unnamed operations
         self._indexed = 0  # … among the first _indexed nodes
@@ -99,12 +99,17 @@ class Builder:
 
     def const(self, value: Any) -> int:
         """A constant node: equal numbers share one, arrays are shared by identity."""
-        if type(value) is not float and isinstance(value, (int, float)):
-            value = float(value)
-        key = value if type(value) is float else (id(value),)  # a tuple equals no float
-        i = self._numbers.get(key)
-        if i is None:
-            i = self._numbers[key] = self._add(None, "const", (), value)
+        if type(value) is float:
+            key = value
+        elif isinstance(value, (int, float)):
+            key = value = float(value)
+        else:
+            key = (id(value),)  # an array, shared by identity (a tuple equals no float)
+        i = self._numbers.setdefault(key, len(self.ops))
+        if i == len(self.ops):  # a new constant
+            self.ops.append("const")
+            self.args.append(())
+            self.consts.append(value)
         return i
 
     def apply(self, op: str, args: tuple[int, ...], name: str | None = None) -> int:
@@ -113,7 +118,7 @@ class Builder:
         if len(args) != row.arity:
             raise GraphError(f"{op} takes {row.arity} argument(s), got {len(args)}")
         i = self.node(op, args, name)
-        if all(a in self.consts or a in self.inert for a in args):
+        if all(self.ops[a] == "const" or a in self.inert for a in args):
             self.inert.add(i)
         return i
 
@@ -129,6 +134,7 @@ class Builder:
                 return found
         self.ops.append(op)
         self.args.append(args)
+        self.consts.append(None)
         if name is not None:
             self.names[i] = name
         return i
@@ -146,27 +152,24 @@ class Builder:
         i = len(self.ops)
         self.ops.append(op)
         self.args.append(args)
+        self.consts.append(const)
         if name is not None:
             self.names[i] = name
-        if op == "const":
-            self.consts[i] = const
         return i
 
     def finish(self, output: int, *, source: Any = None, kind: str = "ops",
                keep_inputs: list[str] | None = None) -> Graph:
         """Keep the output's ancestors (and the listed inputs), name the unnamed, build."""
-        ops, all_args, n = self.ops, self.args, len(self.ops)
+        ops, all_args, consts, n = self.ops, self.args, self.consts, len(self.ops)
         if ops[output] in ("input", "const"):
             raise GraphError("the function computes nothing: its result is "
                              f"{'the input' if ops[output] == 'input' else 'a constant'} "
                              "itself. Write an expression that uses at least one operation, "
                              "e.g. log(x)*y.")
-        names, consts = [None] * n, [None] * n
+        names = [None] * n
         for i, name in self.names.items():
             names[i] = name
-        for i, value in self.consts.items():
-            consts[i] = value
-        inputs, inert = sorted(self._inputs.values()), [*self.consts, *self.inert]
+        inputs, inert = sorted(self._inputs.values()), self.inert
         # When every node but the last is read by a later one, all lead to the output.
         if output != n - 1 or len(set(chain.from_iterable(all_args))) != n - 1:
             keep = [False] * n
@@ -189,7 +192,7 @@ class Builder:
             inputs = [new_index[i] for i in inputs if keep[i]]
             inert = [new_index[i] for i in inert if keep[i]]
             output, n = new_index[output], len(kept)
-        needs = [True] * n
+        needs = [op != "const" for op in ops]  # inputs and operations, but not log(2)
         for i in inert:
             needs[i] = False
         taken = self.reserved | set(self.names.values())
@@ -807,8 +810,16 @@ def _binary(op: str, reflected: bool = False) -> Callable[[Traced, Any], Traced]
             o = b.const(other)
         else:
             o = _lift(b, other)
+        args = (o, self.index) if reflected else (self.index, o)
+        i = len(b.ops)  # b.node(op, args), inlined: this is the hot path of tracing
+        if i - 1 in args or (found := b._existing(op, args)) is None:
+            b.ops.append(op)
+            b.args.append(args)
+            b.consts.append(None)
+        else:
+            i = found
         t = _new(Traced)  # Traced(b, i) without the cost of calling __init__
-        t.builder, t.index = b, b.node(op, (o, self.index) if reflected else (self.index, o))
+        t.builder, t.index = b, i
         return t
 
     method.__name__ = f"__{'r' if reflected else ''}{op}__"

@@ -222,7 +222,7 @@ def forward(graph: Graph, inputs: Mapping[str, Any]) -> Forward:
             undefined.add(i)
     # Float arithmetic such as a*b overflows to inf without raising. One check at C speed;
     # entry by entry only when it fails or the graph holds arrays.
-    if not _finite_floats(values):
+    if not _finite_floats(values, nones=False):
         for i, v in enumerate(values):
             if not (math.isfinite(v) if type(v) is float else np.all(np.isfinite(v))):
                 _raise_nonfinite(graph, i, values)
@@ -250,19 +250,20 @@ def _forward_from(nodes: Iterator, graph: Graph, values: list, partials: list, f
                     values[i] = v if type(v) is float else _as_value(graph.names[i], v)
                 continue
             row = table[op]
-            # unary and binary ops (nearly all nodes) go without building a list or a loop
-            args = ((values[ia[0]],) if len(ia) == 1 else (values[ia[0]], values[ia[1]])
-                    if len(ia) == 2 else tuple([values[a] for a in ia]))
-            out = values[i] = row.value(*args)
             rules = row.partials
-            if needs[ia[0]]:
-                partials[e] = rules[0](args, out)
-            if len(ia) == 2:
-                if needs[ia[1]]:
+            if len(ia) == 2:  # binary ops (most nodes), unrolled
+                a, b = ia
+                args = (values[a], values[b])
+                out = values[i] = row.value(*args)
+                if needs[a]:
+                    partials[e] = rules[0](args, out)
+                if needs[b]:
                     partials[e + 1] = rules[1](args, out)
-            elif len(ia) > 2:
-                for pos in range(1, len(ia)):
-                    if needs[ia[pos]]:
+            else:
+                args = tuple([values[a] for a in ia])
+                out = values[i] = row.value(*args)
+                for pos, a in enumerate(ia):
+                    if needs[a]:
                         partials[e + pos] = rules[pos](args, out)
             if row.kink is not None and (msg := row.kink(args)):
                 flags[i] = (*flags.get(i, ()), msg)
@@ -302,14 +303,15 @@ def _undefined_partials(graph: Graph, i: int, values: list, partials: list,
             _flag_partial(graph, i, pos, p, flags, known=msg is not None)
 
 
-def _finite_floats(xs: list) -> bool:
-    """Whether ``xs`` holds only finite floats (None entries skipped), at C speed: one sum,
-    which is ±inf or nan when an entry is, and no float when an entry is an array. (A sum
-    of finite floats may overflow: a False answer only sends the caller entry by entry.)"""
+def _finite_floats(xs: list, nones: bool = True) -> bool:
+    """Whether ``xs`` holds only finite floats (and None, unless ``nones=False``), at C
+    speed: one sum, which is ±inf or nan when an entry is, and no float when an entry is an
+    array. (Finite floats may overflow the sum: False only sends the caller entry by entry.)
+    """
     try:
         with np.errstate(all="ignore"):
-            total = sum(filter(None, xs), 0.0)
-    except (TypeError, ValueError):  # the truth of an array of several entries
+            total = sum(filter(None, xs) if nones else xs, 0.0)
+    except (TypeError, ValueError):  # None, or arrays of several entries or shapes
         return False
     return type(total) is float and total - total == 0.0
 
@@ -412,7 +414,7 @@ def reverse(graph: Graph, fwd: Forward) -> list:
     nodes = zip(range(out, -1, -1), reversed(graph.args[:out + 1]),
                 reversed(graph.edge_offset[:out + 1]), strict=True)
     with np.errstate(all="ignore"):  # ∞·0 is nan; it is flagged on its node, not raised
-        if _finite_floats(values):
+        if _finite_floats(values, nones=False):
             _reverse_floats(nodes, partials, adj)
         else:
             _reverse_arrays(nodes, graph, fwd, adj)
