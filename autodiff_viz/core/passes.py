@@ -423,10 +423,20 @@ def reverse(graph: Graph, fwd: Forward) -> list:
 
 def _reverse_floats(nodes: Iterator, partials: list, adj: list) -> None:
     """The reverse loop when every value is a float (a partial is None where the argument
-    carries no gradient)."""
+    carries no gradient): adj[a] += adjoint × partial, along each in-edge."""
     for i, ia, e in nodes:
         g = adj[i]
         if g is None:
+            continue
+        if len(ia) == 2:  # binary ops (most nodes), unrolled
+            a, b = ia
+            p, q = partials[e], partials[e + 1]
+            if p is not None:
+                prev = adj[a]
+                adj[a] = g * p if prev is None else prev + g * p
+            if q is not None:
+                prev = adj[b]
+                adj[b] = g * q if prev is None else prev + g * q
             continue
         for a in ia:
             p = partials[e]
