@@ -117,26 +117,18 @@ class Builder:
         row = PRIMITIVES.get(op) or primitive(op)  # an unknown op raises, naming it
         if len(args) != row.arity:
             raise GraphError(f"{op} takes {row.arity} argument(s), got {len(args)}")
-        i = self.node(op, args, name)
-        if all(self.ops[a] == "const" or a in self.inert for a in args):
-            self.inert.add(i)
-        return i
-
-    def node(self, op: str, args: tuple[int, ...], name: str | None = None) -> int:
-        """:meth:`apply` without its checks, for an operation on a traced value: ``op`` is a
-        primitive taking ``len(args)`` arguments, and one of them carries a gradient."""
         i = len(self.ops)
         # An identical unnamed node may exist, unless this one reads the newest node (nothing
         # read it yet): chains and sums, built node after node, never need to look.
-        if name is None and i - 1 not in args:
-            found = self._existing(op, args)
-            if found is not None:
-                return found
+        if name is None and i - 1 not in args and (found := self._existing(op, args)) is not None:
+            return found
         self.ops.append(op)
         self.args.append(args)
         self.consts.append(None)
         if name is not None:
             self.names[i] = name
+        if all(self.ops[a] == "const" or a in self.inert for a in args):
+            self.inert.add(i)
         return i
 
     def _existing(self, op: str, args: tuple[int, ...]) -> int | None:
@@ -811,7 +803,7 @@ def _binary(op: str, reflected: bool = False) -> Callable[[Traced, Any], Traced]
         else:
             o = _lift(b, other)
         args = (o, self.index) if reflected else (self.index, o)
-        i = len(b.ops)  # b.node(op, args), inlined: this is the hot path of tracing
+        i = len(b.ops)  # b.apply(op, args), inlined: the hot path of tracing
         if i - 1 in args or (found := b._existing(op, args)) is None:
             b.ops.append(op)
             b.args.append(args)
@@ -844,13 +836,13 @@ class Traced:
     __matmul__, __rmatmul__ = _binary("matmul"), _binary("matmul", True)
 
     def __neg__(self):
-        return Traced(self.builder, self.builder.node("neg", (self.index,)))
+        return Traced(self.builder, self.builder.apply("neg", (self.index,)))
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return Traced(self.builder, self.builder.node("abs", (self.index,)))
+        return Traced(self.builder, self.builder.apply("abs", (self.index,)))
 
     def _refuse(self, what: str):
         raise TracingError(_CONTROL_FLOW.format(what=what))

@@ -416,8 +416,13 @@ def reverse(graph: Graph, fwd: Forward) -> list:
     with np.errstate(all="ignore"):  # ∞·0 is nan; it is flagged on its node, not raised
         if _finite_floats(values, nones=False):
             _reverse_floats(nodes, partials, adj)
-        else:
-            _reverse_arrays(nodes, graph, fwd, adj)
+            return adj
+        for i, ia, _ in nodes:  # arrays: each contribution from _vjp_at
+            g = adj[i]
+            for pos, a in enumerate(ia if g is not None else ()):
+                if graph.needs_grad[a]:
+                    c = _vjp_at(graph, fwd, i, pos, g)
+                    adj[a] = c if adj[a] is None else adj[a] + c
     return adj
 
 
@@ -444,20 +449,6 @@ def _reverse_floats(nodes: Iterator, partials: list, adj: list) -> None:
             if p is not None:
                 prev = adj[a]
                 adj[a] = g * p if prev is None else prev + g * p
-
-
-def _reverse_arrays(nodes: Iterator, graph: Graph, fwd: Forward, adj: list) -> None:
-    """The reverse loop with arrays: each contribution from :func:`_vjp_at`."""
-    needs = graph.needs_grad
-    for i, ia, _ in nodes:
-        g = adj[i]
-        if g is None:
-            continue
-        for pos, a in enumerate(ia):
-            if needs[a]:
-                c = _vjp_at(graph, fwd, i, pos, g)
-                prev = adj[a]
-                adj[a] = c if prev is None else prev + c
 
 
 def _vjp(graph: Graph, fwd: Forward, e: int, g: Any) -> Any:
