@@ -251,7 +251,7 @@ def _forward_from(nodes: Iterator, graph: Graph, values: list, partials: list, f
                 continue
             row = table[op]
             rules = row.partials
-            if len(ia) == 2:  # binary ops (most nodes), unrolled
+            if row.arity == 2:  # binary ops (most nodes), unrolled
                 a, b = ia
                 args = (values[a], values[b])
                 out = values[i] = row.value(*args)
