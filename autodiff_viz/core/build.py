@@ -23,12 +23,13 @@ import math
 import re
 from collections.abc import Callable
 from functools import partial
+from itertools import chain
 from typing import Any
 
 import numpy as np
 
 from .graph import Graph, GraphError, gc_paused
-from .primitives import PRIMITIVES
+from .primitives import PRIMITIVES, primitive
 from .reader import (
     _BINOPS,
     CONSTANTS,
@@ -62,14 +63,21 @@ class TracingError(TypeError):
 # ----------------------------------------------------------------------------------------
 
 class Builder:
-    """Collects nodes in evaluation order, sharing identical unnamed subexpressions."""
+    """Collects nodes in evaluation order, sharing identical unnamed subexpressions.
+
+    ``ops``, ``args`` and ``consts`` (a constant's value, else None) have one entry per
+    node; ``names`` holds the names given (inputs, named lines), by index.
+    """
 
     def __init__(self, reserved: set[str] | None = None) -> None:
-        self.names: list[str | None] = []
         self.ops: list[str] = []
         self.args: list[tuple[int, ...]] = []
         self.consts: list[Any] = []
-        self._cse: dict[tuple, int] = {}
+        self.names: dict[int, str] = {}
+        self.inert: set[int] = set()  # operations that carry no gradient (log(2)), by index
+        self._shared: dict[tuple, int] = {}  # (op, args) -> index of the unnamed operations
+        self._indexed = 0  # … among the first _indexed nodes
+        self._numbers: dict[Any, int] = {}  # constant (arrays: (id,)) -> index
         self._inputs: dict[str, int] = {}
         self.reserved: set[str] = set(reserved or ())
 
@@ -80,89 +88,113 @@ class Builder:
         return self._inputs[name]
 
     def const(self, value: Any) -> int:
-        if isinstance(value, (int, float)):
-            value = float(value)
-            key = ("const", value)
+        """A constant node: equal numbers share one, arrays are shared by identity."""
+        if type(value) is float:
+            key = value
+        elif isinstance(value, (int, float)):
+            key = value = float(value)
         else:
-            key = ("const", id(value))
-        if key not in self._cse:
-            self._cse[key] = self._add(None, "const", (), value)
-        return self._cse[key]
+            key = (id(value),)  # an array, shared by identity (a tuple equals no float)
+        i = self._numbers.setdefault(key, len(self.ops))
+        if i == len(self.ops):  # a new constant
+            self.ops.append("const")
+            self.args.append(())
+            self.consts.append(value)
+        return i
 
     def apply(self, op: str, args: tuple[int, ...], name: str | None = None) -> int:
         """Index of the node ``op(*args)``: an existing identical unnamed node, or a new one."""
-        if name is None:
-            key = (op, args)
-            found = self._cse.get(key)
-            if found is not None:
-                return found
-        row = PRIMITIVES.get(op)
-        if row is None:
-            from .primitives import primitive
-
-            primitive(op)  # raises, naming the missing rule
+        row = PRIMITIVES.get(op) or primitive(op)  # an unknown op raises, naming it
         if len(args) != row.arity:
             raise GraphError(f"{op} takes {row.arity} argument(s), got {len(args)}")
         i = len(self.ops)
-        self.names.append(name)
+        # An identical unnamed node may exist, unless this one reads the newest node (nothing
+        # read it yet): chains and sums, built node after node, never need to look.
+        if name is None and i - 1 not in args and (found := self._existing(op, args)) is not None:
+            return found
         self.ops.append(op)
         self.args.append(args)
         self.consts.append(None)
-        if name is None:
-            self._cse[key] = i
+        if name is not None:
+            self.names[i] = name
+        if all(self.ops[a] == "const" or a in self.inert for a in args):
+            self.inert.add(i)
         return i
 
+    def _existing(self, op: str, args: tuple[int, ...]) -> int | None:
+        """The unnamed node ``op(*args)``, if any (indexing the operations added since the
+        last call first)."""
+        for j in range(self._indexed, len(self.ops)):
+            if self.args[j] and j not in self.names:
+                self._shared.setdefault((self.ops[j], self.args[j]), j)
+        self._indexed = len(self.ops)
+        return self._shared.get((op, args))
+
     def _add(self, name, op, args, const) -> int:
-        self.names.append(name)
+        i = len(self.ops)
         self.ops.append(op)
         self.args.append(args)
         self.consts.append(const)
-        return len(self.ops) - 1
+        if name is not None:
+            self.names[i] = name
+        return i
 
-    @gc_paused()
-    def finish(self, output: int, output_name: str | None = None, *, source: Any = None,
-               kind: str = "ops", keep_inputs: list[str] | None = None) -> Graph:
+    def finish(self, output: int, *, source: Any = None, kind: str = "ops",
+               keep_inputs: list[str] | None = None) -> Graph:
         """Keep the output's ancestors (and the listed inputs), name the unnamed, build."""
-        if self.ops[output] in ("input", "const"):
+        ops, all_args, consts, n = self.ops, self.args, self.consts, len(self.ops)
+        if ops[output] in ("input", "const"):
             raise GraphError("the function computes nothing: its result is "
-                             f"{'the input' if self.ops[output] == 'input' else 'a constant'} "
+                             f"{'the input' if ops[output] == 'input' else 'a constant'} "
                              "itself. Write an expression that uses at least one operation, "
                              "e.g. log(x)*y.")
-        keep = [False] * len(self.ops)
-        keep[output] = True
-        for i in range(output, -1, -1):  # reverse sweep: no recursion
-            if keep[i]:
-                for a in self.args[i]:
-                    keep[a] = True
-        for name in keep_inputs or ():
-            if name in self._inputs:
-                keep[self._inputs[name]] = True
-        taken = set(self.reserved) | {n for n in self.names if n}
-        if output_name is None and self.names[output] is None:
-            output_name = next((c for c in ("f", "out", "output", "result") if c not in taken),
-                               None)
-            k = 1
-            while output_name is None:  # all four taken: f2, f3, ...
-                k += 1
-                output_name = f"f{k}" if f"f{k}" not in taken else None
-            taken.add(output_name)
-        names, ops, all_args, consts = self.names, self.ops, self.args, self.consts
-        if output != len(ops) - 1 or not all(keep):  # drop what the output does not use
-            new_index = [-1] * len(ops)
-            kept = [i for i in range(len(ops)) if keep[i]]
+        names = [None] * n
+        for i, name in self.names.items():
+            names[i] = name
+        inputs, inert = sorted(self._inputs.values()), self.inert
+        # When every node but the last is read by a later one, all lead to the output.
+        if output != n - 1 or len(set(chain.from_iterable(all_args))) != n - 1:
+            keep = [False] * n
+            keep[output] = True
+            for i in range(output, -1, -1):  # reverse sweep: no recursion
+                if keep[i]:
+                    for a in all_args[i]:
+                        keep[a] = True
+            for name in keep_inputs or ():
+                if name in self._inputs:
+                    keep[self._inputs[name]] = True
+            kept = [i for i in range(n) if keep[i]]  # drop what the output does not use
+            new_index = [-1] * n
             for j, i in enumerate(kept):
                 new_index[i] = j
             names = [names[i] for i in kept]
             ops = [ops[i] for i in kept]
             all_args = [tuple([new_index[a] for a in all_args[i]]) for i in kept]
             consts = [consts[i] for i in kept]
-            output = new_index[output]
-        if output_name is not None:
-            names = list(names)
-            names[output] = output_name
+            inputs = [new_index[i] for i in inputs if keep[i]]
+            inert = [new_index[i] for i in inert if keep[i]]
+            output, n = new_index[output], len(kept)
+        needs = [op != "const" for op in ops]  # inputs and operations, but not log(2)
+        for i in inert:
+            needs[i] = False
+        taken = self.reserved | set(self.names.values())
+        if names[output] is None:
+            names[output] = _output_name(taken)
+            taken.add(names[output])
         namer = partial(_name_nodes, ops=ops, consts=consts, taken=taken)
         return Graph.from_columns(names, ops, all_args, consts, output, source=source,
-                                  kind=kind, namer=namer)
+                                  kind=kind, namer=namer, needs_grad=needs, input_ids=inputs)
+
+
+def _output_name(taken: set[str]) -> str:
+    """f, or out, output, result, f2, f3, … when f is taken."""
+    for name in ("f", "out", "output", "result"):
+        if name not in taken:
+            return name
+    k = 2
+    while f"f{k}" in taken:
+        k += 1
+    return f"f{k}"
 
 
 #: Letters for intermediates, in the course's order; e (Euler's number) and f (the usual
@@ -386,6 +418,9 @@ _CONTROL_FLOW = ("cannot use a traced value in Python control flow or comparison
                  "one graph per branch.")
 
 
+_new = object.__new__
+
+
 def _binary(op: str, reflected: bool = False) -> Callable[[Traced, Any], Traced]:
     """The method ``Traced.__<op>__`` (or ``__r<op>__``): records ``op`` on the builder."""
 
@@ -397,7 +432,17 @@ def _binary(op: str, reflected: bool = False) -> Callable[[Traced, Any], Traced]
             o = b.const(other)
         else:
             o = _lift(b, other)
-        return Traced(b, b.apply(op, (o, self.index) if reflected else (self.index, o)))
+        args = (o, self.index) if reflected else (self.index, o)
+        i = len(b.ops)  # b.apply(op, args), inlined: the hot path of tracing
+        if i - 1 in args or (found := b._existing(op, args)) is None:
+            b.ops.append(op)
+            b.args.append(args)
+            b.consts.append(None)
+        else:
+            i = found
+        t = _new(Traced)  # Traced(b, i) without the cost of calling __init__
+        t.builder, t.index = b, i
+        return t
 
     method.__name__ = f"__{'r' if reflected else ''}{op}__"
     return method
@@ -406,11 +451,11 @@ def _binary(op: str, reflected: bool = False) -> Callable[[Traced, Any], Traced]
 class Traced:
     """A placeholder value recorded while tracing; arithmetic on it adds graph nodes."""
 
-    __slots__ = ("builder", "index", "shape")
+    __slots__ = ("builder", "index")
     __array_ufunc__ = None  # make numpy defer to our reflected operators
 
-    def __init__(self, builder: Builder, index: int, shape: tuple | None = None) -> None:
-        self.builder, self.index, self.shape = builder, index, shape
+    def __init__(self, builder: Builder, index: int) -> None:
+        self.builder, self.index = builder, index
 
     # + - * / ** @ and their reflected forms (2 + x calls x.__radd__(2))
     __add__, __radd__ = _binary("add"), _binary("add", True)
@@ -522,7 +567,6 @@ def apply(op: str, *args: Any) -> Any:
     return row.value(*vals)
 
 
-@gc_paused()
 def from_function(fn: Callable[..., Any]) -> Graph:
     """Trace ``fn`` once with placeholder inputs (one per parameter) and record the graph."""
     try:

@@ -14,6 +14,7 @@ import gc
 import graphlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 from . import display
@@ -59,14 +60,6 @@ class Node(NamedTuple):
     args: tuple[int, ...] = ()
     const: Any = None
 
-    @property
-    def is_input(self) -> bool:
-        return self.op == "input"
-
-    @property
-    def is_const(self) -> bool:
-        return self.op == "const"
-
 
 class Edge(NamedTuple):
     """Argument ``pos`` of node ``child`` is node ``parent``. One edge per argument."""
@@ -110,45 +103,41 @@ class Graph:
     @classmethod
     def from_columns(cls, names: list, ops: list[str], args: list[tuple[int, ...]],
                      consts: list, output: int | None = None, *, source: Any = None,
-                     kind: str = "ops", namer: Any = None) -> Graph:
+                     kind: str = "ops", namer: Any = None, needs_grad: list[bool] | None = None,
+                     input_ids: list[int] | None = None) -> Graph:
         """Build from columns that are valid by construction (the builders' fast path).
 
         ``names`` may hold ``None`` for nodes that ``namer(names)`` names on first use;
-        inputs must be named.
+        inputs must be named. A builder that knows them passes ``needs_grad`` and the input
+        positions (``input_ids``); otherwise they are worked out.
         """
         g = cls.__new__(cls)
-        g._setup(names, ops, args, consts, output, source, kind, namer)
+        g._setup(names, ops, args, consts, output, source, kind, namer, needs_grad, input_ids)
         g._nodes = None
         return g
 
-    @gc_paused()
-    def _setup(self, names, ops, args, consts, output, source, kind, namer) -> None:
+    def _setup(self, names, ops, args, consts, output, source, kind, namer, needs=None,
+               input_ids=None) -> None:
         n = len(ops)
         if n == 0:
             raise GraphError("the graph is empty")
         out = n - 1 if output is None else output
         if not 0 <= out < n:
             raise GraphError(f"output index {out} is out of range (0 to {n - 1})")
-        # One tight loop over the nodes: which carry a gradient, where their edges start.
-        needs = [False] * n
-        offset = [0] * n
-        e = 0
-        for i in range(n):
-            a = args[i]
-            offset[i] = e
-            e += len(a)
-            if ops[i] == "input":
-                needs[i] = True
-            else:
+        offsets = list(accumulate(map(len, args), initial=0))  # node i's edges start here
+        self.n_edges: int = offsets.pop()
+        self.edge_offset: list[int] = offsets
+        if input_ids is None:
+            input_ids = [i for i, op in enumerate(ops) if op == "input"]
+        if needs is None:  # a node carries a gradient when it is an input or reads one that does
+            needs = [op == "input" for op in ops]
+            for i, a in enumerate(args):
                 for p in a:
                     if needs[p]:
                         needs[i] = True
                         break
-        input_ids = [i for i, op in enumerate(ops) if op == "input"]
         self.ops, self.args, self.consts = ops, args, consts
         self.needs_grad: list[bool] = needs
-        self.edge_offset: list[int] = offset
-        self.n_edges: int = e
         self.inputs: tuple[str, ...] = tuple(names[i] for i in input_ids)
         self._input_index = dict(zip(self.inputs, input_ids, strict=True))
         if len(self._input_index) != len(input_ids):
@@ -319,9 +308,6 @@ class Graph:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         return display.figure_bundle(self, include, exclude)
-
-    def is_tree_shaped(self) -> bool:
-        return all(len(o) <= 1 for o in self.out_edges)
 
 
 def validate(nodes: Sequence[Node]) -> None:

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import display
-from .graph import Graph, gc_paused
+from .graph import Graph
 from .primitives import PRIMITIVES, primitive, unbroadcast
 from .reader import EULER
 
@@ -256,97 +256,113 @@ class Forward(NamedTuple):
     flags: dict
 
 
-@gc_paused()
 def forward(graph: Graph, inputs: Mapping[str, Any]) -> Forward:
     """Values of every node and the local partial on every edge that carries a gradient."""
     bound = bind_inputs(graph, inputs)
-    n = len(graph.ops)
-    values: list = [None] * n
+    values: list = [None] * len(graph.ops)
     partials: list = [None] * graph.n_edges
     flags: dict[int, tuple[str, ...]] = {}
-    i = 0
+    undefined = set()  # nodes whose local partial raised (√ at 0): recorded and flagged
+    # One iterator for all the calls: each goes on after the node where the last one stopped.
+    nodes = zip(itertools.count(), graph.ops, graph.args, graph.edge_offset)
     with np.errstate(all="raise", under="ignore"):  # underflow to 0 is fine (exp(-800))
-        while i < n:
-            i = _forward_from(i, graph, values, partials, flags, bound)
-    # float arithmetic such as a*b overflows to inf without raising: find the first such node
-    for i, v in enumerate(values):
-        if type(v) is float:
-            if v - v != 0.0:
+        while (i := _forward_from(nodes, graph, values, partials, flags, bound)) >= 0:
+            _undefined_partials(graph, i, values, partials, flags)
+            undefined.add(i)
+    # Float arithmetic such as a*b overflows to inf without raising. One check at C speed;
+    # entry by entry only when it fails or the graph holds arrays.
+    if not _finite_floats(values, nones=False):
+        for i, v in enumerate(values):
+            if not (math.isfinite(v) if type(v) is float else np.all(np.isfinite(v))):
                 _raise_nonfinite(graph, i, values)
-        elif v is not None and not np.all(np.isfinite(v)):
-            _raise_nonfinite(graph, i, values)
+    if not _finite_floats(partials):
+        for i, (ia, e) in enumerate(zip(graph.args, graph.edge_offset, strict=True)):
+            for pos in range(len(ia) if i not in undefined else 0):
+                _flag_partial(graph, i, pos, partials[e + pos], flags)
     return Forward(values, partials, flags)
 
 
-def _forward_from(start: int, graph: Graph, values: list, partials: list, flags: dict,
+def _forward_from(nodes: Iterator, graph: Graph, values: list, partials: list, flags: dict,
                   bound: dict) -> int:
-    """Run the forward loop from node ``start``; returns the next node to do (n when done)."""
-    ops, all_args, consts = graph.ops, graph.args, graph.consts
-    needs, offsets, table = graph.needs_grad, graph.edge_offset, PRIMITIVES
+    """The forward loop over ``nodes`` (index, op, argument indices, first edge). Returns
+    -1 when done, or the node whose local partial raised (its value is set)."""
+    needs, consts, table = graph.needs_grad, graph.consts, PRIMITIVES
     input_names = graph._names  # inputs are always named
-    i = start
-    stage = 0
+    i = op = None
     try:
-        for i in range(start, len(ops)):
-            op = ops[i]
-            if op == "input":
-                values[i] = bound[input_names[i]]
-                continue
-            if op == "const":
-                v = consts[i]
-                values[i] = v if type(v) is float else _as_value(graph.names[i], v)
+        for i, op, ia, e in nodes:
+            if not ia:  # an input or a constant
+                if op == "input":
+                    values[i] = bound[input_names[i]]
+                else:
+                    v = consts[i]
+                    values[i] = v if type(v) is float else _as_value(graph.names[i], v)
                 continue
             row = table[op]
-            ia = all_args[i]  # unary and binary ops (nearly all nodes) skip building a list
-            args = ((values[ia[0]],) if len(ia) == 1 else (values[ia[0]], values[ia[1]])
-                    if len(ia) == 2 else tuple([values[a] for a in ia]))
-            stage = 0
-            out = row.value(*args)
-            values[i] = out
-            stage = 1
             rules = row.partials
-            e = offsets[i]
-            for pos, a in enumerate(ia):
+            if row.arity == 2:  # binary ops (most nodes), unrolled
+                a, b = ia
+                args = (values[a], values[b])
+                out = values[i] = row.value(*args)
                 if needs[a]:
-                    p = rules[pos](args, out)
-                    partials[e + pos] = p
-                    if (p - p != 0.0) if type(p) is float else (
-                            p is not None and not np.all(np.isfinite(p))):
-                        _flag_partial(graph, i, pos, p, flags)
-            if row.kink is not None:
-                msg = row.kink(args)
-                if msg:
-                    flags[i] = (*flags.get(i, ()), msg)
+                    partials[e] = rules[0](args, out)
+                if needs[b]:
+                    partials[e + 1] = rules[1](args, out)
+            else:
+                args = tuple([values[a] for a in ia])
+                out = values[i] = row.value(*args)
+                for pos, a in enumerate(ia):
+                    if needs[a]:
+                        partials[e + pos] = rules[pos](args, out)
+            if row.kink is not None and (msg := row.kink(args)):
+                flags[i] = (*flags.get(i, ()), msg)
     except KeyError:
-        primitive(ops[i])  # a missing rule: raises UnknownPrimitive naming it
+        primitive(op)  # a missing rule: raises UnknownPrimitive naming it
         raise
     except _ERRORS as exc:
-        node = graph.nodes[i]
-        if stage == 0:
-            _raise_domain(node, values, exc)
-        # A partial is undefined here (e.g. √ at 0): record ±inf/nan, entry by entry for
-        # arrays (numpy arithmetic keeps the sign and spoils only the kink's own entries).
-        row = table[node.op]
-        args = tuple(values[a] for a in node.args)
-        soft = tuple(np.float64(a) if type(a) is float else a for a in args)
-        out = values[i]
-        soft_out = np.float64(out) if type(out) is float else out
-        msg = row.kink(args) if row.kink else None
-        flags[i] = (*flags.get(i, ()), msg or f"{node.op} has no finite derivative at "
-                    f"{', '.join(_short(a) for a in args)}")
-        for pos, a in enumerate(node.args):
-            if needs[a]:
-                with np.errstate(all="ignore"):
-                    try:
-                        p = row.partials[pos](soft, soft_out)
-                    except _ERRORS:
-                        p = math.nan
-                if p is not None:  # None: an array rule (vjp/jvp) does the work
-                    p = float(p) if np.ndim(p) == 0 else np.asarray(p, dtype=float)
-                partials[offsets[i] + pos] = p
-                _flag_partial(graph, i, pos, p, flags, known=msg is not None)
-        return i + 1
-    return len(ops)
+        if values[i] is None:  # the value itself is undefined (log of a negative, …)
+            _raise_domain(graph.nodes[i], values, exc)
+        return i
+    return -1
+
+
+def _undefined_partials(graph: Graph, i: int, values: list, partials: list,
+                        flags: dict) -> None:
+    """A local partial of node ``i`` raised (e.g. √ at 0): record ±inf/nan, entry by entry
+    for arrays (numpy arithmetic keeps the sign and spoils only the kink's own entries)."""
+    node = graph.nodes[i]
+    row = PRIMITIVES[node.op]
+    args = tuple(values[a] for a in node.args)
+    soft = tuple(np.float64(a) if type(a) is float else a for a in args)
+    out = values[i]
+    soft_out = np.float64(out) if type(out) is float else out
+    msg = row.kink(args) if row.kink else None
+    flags[i] = (*flags.get(i, ()), msg or f"{node.op} has no finite derivative at "
+                f"{', '.join(_short(a) for a in args)}")
+    for pos, a in enumerate(node.args):
+        if graph.needs_grad[a]:
+            with np.errstate(all="ignore"):
+                try:
+                    p = row.partials[pos](soft, soft_out)
+                except _ERRORS:
+                    p = math.nan
+            if p is not None:  # None: an array rule (vjp/jvp) does the work
+                p = float(p) if np.ndim(p) == 0 else np.asarray(p, dtype=float)
+            partials[graph.edge_offset[i] + pos] = p
+            _flag_partial(graph, i, pos, p, flags, known=msg is not None)
+
+
+def _finite_floats(xs: list, nones: bool = True) -> bool:
+    """Whether ``xs`` holds only finite floats (and None, unless ``nones=False``), at C
+    speed: one sum, which is ±inf or nan when an entry is, and no float when an entry is an
+    array. (Finite floats may overflow the sum: False only sends the caller entry by entry.)
+    """
+    try:
+        with np.errstate(all="ignore"):
+            total = sum(filter(None, xs) if nones else xs, 0.0)
+    except (TypeError, ValueError):  # None, or arrays of several entries or shapes
+        return False
+    return type(total) is float and total - total == 0.0
 
 
 def _kind(v: Any) -> str:
@@ -384,6 +400,8 @@ def _flag_partial(graph: Graph, i: int, pos: int, p: Any, flags: dict,
 
 def _flag_nonfinite(graph: Graph, values: list, what: str, flags: dict) -> None:
     """Flag every node whose adjoint (or tangent) is ±∞ or nan, naming it and its sign."""
+    if _finite_floats(values):
+        return
     for i, v in enumerate(values):
         if v is None:
             continue
@@ -430,7 +448,6 @@ def _raise_nonfinite(graph: Graph, i: int, values: list) -> None:
 # Reverse pass
 # ----------------------------------------------------------------------------------------
 
-@gc_paused()
 def reverse(graph: Graph, fwd: Forward) -> list:
     """Adjoints ∂output/∂node for every node (``None`` where no gradient flows).
 
@@ -438,30 +455,49 @@ def reverse(graph: Graph, fwd: Forward) -> list:
     pushed along its in-edges (child adjoint × local partial) into its parents' sums. Each
     parent's sum is therefore the sum over its out-edges, as the backward steps show it.
     """
-    ops, all_args, needs, offsets = graph.ops, graph.args, graph.needs_grad, graph.edge_offset
     values, partials = fwd.values, fwd.partials
-    adj: list = [None] * len(ops)
+    adj: list = [None] * len(values)
     out = graph.output_index
-    y = values[out]
-    adj[out] = 1.0 if type(y) is float else np.ones_like(y)
-    scalar = all(type(values[i]) is float for i in range(out + 1) if needs[i])
+    adj[out] = 1.0 if type(values[out]) is float else np.ones_like(values[out])
+    # the nodes from the output down, each with its argument indices and first edge
+    nodes = zip(range(out, -1, -1), reversed(graph.args[:out + 1]),
+                reversed(graph.edge_offset[:out + 1]), strict=True)
     with np.errstate(all="ignore"):  # ∞·0 is nan; it is flagged on its node, not raised
-        _reverse_loop(out, ops, all_args, needs, offsets, partials, adj, scalar, graph, fwd)
+        if _finite_floats(values, nones=False):
+            _reverse_floats(nodes, partials, adj)
+            return adj
+        for i, ia, _ in nodes:  # arrays: each contribution from _vjp_at
+            g = adj[i]
+            for pos, a in enumerate(ia if g is not None else ()):
+                if graph.needs_grad[a]:
+                    c = _vjp_at(graph, fwd, i, pos, g)
+                    adj[a] = c if adj[a] is None else adj[a] + c
     return adj
 
 
-def _reverse_loop(out, ops, all_args, needs, offsets, partials, adj, scalar, graph, fwd):
-    for i in range(out, -1, -1):
+def _reverse_floats(nodes: Iterator, partials: list, adj: list) -> None:
+    """The reverse loop when every value is a float (a partial is None where the argument
+    carries no gradient): adj[a] += adjoint × partial, along each in-edge."""
+    for i, ia, e in nodes:
         g = adj[i]
-        if g is None or ops[i] == "input":
+        if g is None:
             continue
-        e = offsets[i]
-        for pos, a in enumerate(all_args[i]):
-            if not needs[a]:
-                continue
-            c = g * partials[e + pos] if scalar else _vjp_at(graph, fwd, i, pos, g)
-            prev = adj[a]
-            adj[a] = c if prev is None else prev + c
+        if len(ia) == 2:  # binary ops (most nodes), unrolled
+            a, b = ia
+            p, q = partials[e], partials[e + 1]
+            if p is not None:
+                prev = adj[a]
+                adj[a] = g * p if prev is None else prev + g * p
+            if q is not None:
+                prev = adj[b]
+                adj[b] = g * q if prev is None else prev + g * q
+            continue
+        for a in ia:
+            p = partials[e]
+            e += 1
+            if p is not None:
+                prev = adj[a]
+                adj[a] = g * p if prev is None else prev + g * p
 
 
 def _vjp(graph: Graph, fwd: Forward, e: int, g: Any) -> Any:
@@ -685,14 +721,13 @@ class TangentRun:
                     + self.flags.get(i, ()), wrt=self.wrt)
 
 
-@gc_paused()
 def forward_mode(graph: Graph, fwd: Forward, wrt: str, direction: Any = None) -> list:
     """Tangent of every node with respect to input ``wrt`` (seed 1, or ``direction``)."""
     ops, all_args, needs, offsets = graph.ops, graph.args, graph.needs_grad, graph.edge_offset
     values, partials = fwd.values, fwd.partials
     w = graph.index(wrt)
     tan: list = [None] * len(ops)
-    scalar = all(type(values[i]) is float for i in range(len(ops)) if needs[i])
+    scalar = _finite_floats(values)
     for i in range(len(ops)):
         if not needs[i]:
             continue
