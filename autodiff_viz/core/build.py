@@ -65,14 +65,14 @@ class TracingError(TypeError):
 class Builder:
     """Collects nodes in evaluation order, sharing identical unnamed subexpressions.
 
-    ``ops``, ``args`` and ``consts`` (a constant's value, else None) have one entry per
-    node; ``names`` holds the names given (inputs, named lines), by index.
+    ``ops`` and ``args`` have one entry per node; ``consts`` (the constants' values) and
+    ``names`` (the names given: inputs, named lines) are keyed by index.
     """
 
     def __init__(self, reserved: set[str] | None = None) -> None:
         self.ops: list[str] = []
         self.args: list[tuple[int, ...]] = []
-        self.consts: list[Any] = []
+        self.consts: dict[int, Any] = {}  # index -> a constant's value
         self.names: dict[int, str] = {}
         self.inert: set[int] = set()  # operations that carry no gradient (log(2)), by index
         self._shared: dict[tuple, int] = {}  # (op, args) -> index of the unnamed operations
@@ -99,7 +99,7 @@ class Builder:
         if i == len(self.ops):  # a new constant
             self.ops.append("const")
             self.args.append(())
-            self.consts.append(value)
+            self.consts[i] = value
         return i
 
     def apply(self, op: str, args: tuple[int, ...], name: str | None = None) -> int:
@@ -114,7 +114,6 @@ class Builder:
             return found
         self.ops.append(op)
         self.args.append(args)
-        self.consts.append(None)
         if name is not None:
             self.names[i] = name
         if all(self.ops[a] == "const" or a in self.inert for a in args):
@@ -134,7 +133,8 @@ class Builder:
         i = len(self.ops)
         self.ops.append(op)
         self.args.append(args)
-        self.consts.append(const)
+        if const is not None:
+            self.consts[i] = const
         if name is not None:
             self.names[i] = name
         return i
@@ -142,7 +142,10 @@ class Builder:
     def finish(self, output: int, *, source: Any = None, kind: str = "ops",
                keep_inputs: list[str] | None = None) -> Graph:
         """Keep the output's ancestors (and the listed inputs), name the unnamed, build."""
-        ops, all_args, consts, n = self.ops, self.args, self.consts, len(self.ops)
+        ops, all_args, n = self.ops, self.args, len(self.ops)
+        consts = [None] * n
+        for i, value in self.consts.items():
+            consts[i] = value
         if ops[output] in ("input", "const"):
             raise GraphError("the function computes nothing: its result is "
                              f"{'the input' if ops[output] == 'input' else 'a constant'} "
@@ -426,18 +429,22 @@ def _binary(op: str, reflected: bool = False) -> Callable[[Traced, Any], Traced]
 
     def method(self: Traced, other: Any) -> Traced:
         b = self.builder
+        ops, cols = b.ops, b.args
         if type(other) is Traced and other.builder is b:
             o = other.index
-        elif type(other) is float:
-            o = b.const(other)
+        elif type(other) is float:  # b.const(other), inlined: the hot path of tracing
+            o = b._numbers.setdefault(other, len(ops))
+            if o == len(ops):
+                ops.append("const")
+                cols.append(())
+                b.consts[o] = other
         else:
             o = _lift(b, other)
         args = (o, self.index) if reflected else (self.index, o)
-        i = len(b.ops)  # b.apply(op, args), inlined: the hot path of tracing
+        i = len(ops)  # b.apply(op, args), inlined
         if i - 1 in args or (found := b._existing(op, args)) is None:
-            b.ops.append(op)
-            b.args.append(args)
-            b.consts.append(None)
+            ops.append(op)
+            cols.append(args)
         else:
             i = found
         t = _new(Traced)  # Traced(b, i) without the cost of calling __init__
