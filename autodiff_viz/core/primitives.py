@@ -35,6 +35,7 @@ autodiff_viz.core.primitives.UnknownPrimitive: no primitive named 'ln' (did you 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -178,19 +179,19 @@ def _tie(name: str) -> Callable[[tuple], str | None]:
 
 
 _T = True
-_rows = [
+_rows = [  # (values in C where Python has them: the forward loop calls one per node)
     # name, arity, value, partials (one per argument), sympy, unicode, latex,
     #   d = the partials as shown (unicode, LaTeX), then domain, kinks, aliases, slips
-    Primitive("add", 2, lambda a, b: a + b, (lambda A, o: 1.0, lambda A, o: 1.0),
+    Primitive("add", 2, operator.add, (lambda A, o: 1.0, lambda A, o: 1.0),
               lambda sp, a, b: a + b, "{0} + {1}", "{0} + {1}",
               (("1", "1"), ("1", "1")), infix=_T),
-    Primitive("sub", 2, lambda a, b: a - b, (lambda A, o: 1.0, lambda A, o: -1.0),
+    Primitive("sub", 2, operator.sub, (lambda A, o: 1.0, lambda A, o: -1.0),
               lambda sp, a, b: a - b, "{0} − {1}", "{0} - {1}",
               (("1", "1"), ("−1", "-1")), infix=_T),
-    Primitive("mul", 2, lambda a, b: a * b, (lambda A, o: A[1], lambda A, o: A[0]),
+    Primitive("mul", 2, operator.mul, (lambda A, o: A[1], lambda A, o: A[0]),
               lambda sp, a, b: a * b, "{0}·{1}", r"{0} \cdot {1}",
               (("{1}", "{1}"), ("{0}", "{0}")), infix=_T),
-    Primitive("div", 2, lambda a, b: a / b,
+    Primitive("div", 2, operator.truediv,
               # −(a/b)/b, not −a/(b·b): b·b under- or overflows long before the ratio does
               (lambda A, o: 1.0 / A[1], lambda A, o: -(A[0] / A[1]) / A[1]),
               lambda sp, a, b: a / b, "{0}/{1}", r"\frac{{{0}}}{{{1}}}",
