@@ -132,9 +132,7 @@ def targets_for(spec: MLPSpec, y: np.ndarray) -> np.ndarray:
 
 
 def _predicted_classes(scores: np.ndarray) -> np.ndarray:
-    if scores.shape[-1] == 1:
-        return (scores[:, 0] > 0).astype(int)
-    return np.argmax(scores, axis=1)
+    return (scores[:, 0] > 0).astype(int) if scores.shape[-1] == 1 else np.argmax(scores, axis=1)
 
 
 # --- the public graph builder -------------------------------------------------------------

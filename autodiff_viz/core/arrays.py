@@ -335,9 +335,7 @@ def shape_text(shape: tuple[int, ...]) -> str:
     """
     if len(shape) == 0:
         return "1"
-    if len(shape) == 1:
-        return str(shape[0])
-    return "(" + "×".join(map(str, shape)) + ")"
+    return str(shape[0]) if len(shape) == 1 else "(" + "×".join(map(str, shape)) + ")"
 
 
 class JacobianShape(NamedTuple):

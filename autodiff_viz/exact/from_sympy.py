@@ -102,10 +102,7 @@ def _plan(e: sp.Basic) -> tuple:
                 num.append(f)
         negative = bool(coeff.is_negative)
         coeff = -coeff if negative else coeff
-        if coeff.is_Rational:
-            p, q = int(coeff.p), int(coeff.q)
-        else:
-            p, q = _number(coeff), 1
+        p, q = (int(coeff.p), int(coeff.q)) if coeff.is_Rational else (_number(coeff), 1)
         return ("mul", None if p == 1 else float(p), num, None if q == 1 else float(q), den,
                 negative)
     if e.is_Pow:
@@ -155,9 +152,7 @@ def _build(b: Builder, plan: tuple, idx: dict[int, int]) -> int:
         return b.const(plan[1])
     if kind == "fn":
         args = [idx[id(c)] for c in plan[2]]
-        if len(args) <= 2:
-            return b.apply(plan[1], tuple(args))
-        return _fold(b, plan[1], args)
+        return b.apply(plan[1], tuple(args)) if len(args) <= 2 else _fold(b, plan[1], args)
     if kind == "recip":
         return b.apply("reciprocal", (idx[id(plan[1])],))
     if kind == "pow":

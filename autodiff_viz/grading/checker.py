@@ -456,9 +456,7 @@ def confirm(a: Any, b: Any, positive: Sequence[str] = (), timeout: float = 2.0) 
                                   else None)
     except OSError:  # no processes left (ulimit -u), no pipes: decide without a child
         status, ok = "done", _confirm_worker(a, b, positive) if _small_enough(a, b) else None
-    if status == "timeout":
-        return "timeout"
-    return "equal" if ok is True else "unknown"
+    return "timeout" if status == "timeout" else "equal" if ok is True else "unknown"
 
 
 # ----------------------------------------------------------------------------------------
@@ -551,10 +549,8 @@ def check(answer: Any, expected: Any, variables: Sequence[str] = ("x", "y"),
         ValueError, TypeError: only for a malformed ``expected`` or ``domain`` (author errors).
     """
     variables = tuple(variables)
-    if isinstance(expected, (tuple, list)):
-        exps = tuple(_expected(e, variables) for e in expected)
-    else:
-        exps = (_expected(expected, variables),)
+    exps = (tuple(_expected(e, variables) for e in expected)
+            if isinstance(expected, (tuple, list)) else (_expected(expected, variables),))
     names = list(variables)
     for e in exps:
         for s in sorted(e.free_symbols, key=lambda s: s.name):
