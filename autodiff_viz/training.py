@@ -381,14 +381,12 @@ class _JupyterReport:
             self.plot.update(image)
 
     def close(self, result: TrainResult) -> None:
-        from IPython.display import Image
+        from IPython.display import Image, display
 
         from .plots import png
 
         image = Image(data=png(result.plot()))
         if self.plot is None:
-            from IPython.display import display
-
             display(image)
         else:
             self.plot.update(image)
