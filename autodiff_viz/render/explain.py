@@ -164,14 +164,10 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
     formula = g.formula(node)
     title = t("forward_title", lang, k=k, total=total, at=at, step=f"{name} = {formula}")
     ex = _exact_text(run, "value", name, exact)
-    if ex is not None:
-        text = f"{name} = {formula} = {ex[0]} {eq_sign(step.value)} {shown(step.value)}"
-        tex = (f"{tex_name(name)} = {g.formula(node, 'latex')} = {ex[1]} "
-               f"{eq_sign(step.value, tex=True)} {tex_number(step.value)}")
-    else:
-        text = f"{name} = {formula} {eq_sign(step.value)} {shown(step.value)}"
-        tex = (f"{tex_name(name)} = {g.formula(node, 'latex')} {eq_sign(step.value, tex=True)} "
-               f"{tex_number(step.value)}")
+    mid, tmid = (f" = {ex[0]}", f" = {ex[1]}") if ex is not None else ("", "")
+    text = f"{name} = {formula}{mid} {eq_sign(step.value)} {shown(step.value)}"
+    tex = (f"{tex_name(name)} = {g.formula(node, 'latex')}{tmid} "
+           f"{eq_sign(step.value, tex=True)} {tex_number(step.value)}")
     parts, tparts = [text], [_math(tex)]
     parents = [g.edges[e].parent for e in step.edges]
     for e, p in zip(step.edges, step.partials, strict=True):
@@ -184,11 +180,9 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
         trule = partial_formula(g, name, edge.pos, "latex")
         lhs, tlhs = partial(name, edge.parent) + which, partial_tex(name, edge.parent)
         if rule is not None and rule != shown(p):
-            parts.append(f"{lhs} = {rule} {eq_sign(p)} {shown(p)}")
-            tparts.append(_math(f"{tlhs} = {trule} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
-        else:
-            parts.append(f"{lhs} {eq_sign(p)} {shown(p)}")
-            tparts.append(_math(f"{tlhs} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
+            lhs, tlhs = f"{lhs} = {rule}", f"{tlhs} = {trule}"
+        parts.append(f"{lhs} {eq_sign(p)} {shown(p)}")
+        tparts.append(_math(f"{tlhs} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
     return Explanation(title, "; ".join(parts), "; ".join(tparts))
 
 
