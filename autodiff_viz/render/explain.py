@@ -222,11 +222,9 @@ def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool
     a = step.adjoint
     nums, tnums = _numbers(cs, factor_first=True)
     if nums:
-        text = f"{lhs} = {terms} = {nums} = {shown(a)}"
-        tex = _math(f"{tlhs} = {tterms} = {tnums} = {tex_number(a)}")
-    else:
-        text = f"{lhs} = {terms} = {shown(a)}"
-        tex = _math(f"{tlhs} = {tterms} = {tex_number(a)}")
+        terms, tterms = f"{terms} = {nums}", f"{tterms} = {tnums}"
+    text = f"{lhs} = {terms} = {shown(a)}"
+    tex = _math(f"{tlhs} = {tterms} = {tex_number(a)}")
     if len(cs) > 1:
         why = t("used_twice", lang, name=name, n=len(cs))
         text, tex = text + why, tex + why
@@ -253,12 +251,10 @@ def _tangent(g: Graph, steps: Sequence[Step], step: Step, lang: str) -> Explanat
     terms = " + ".join(f"{partial(name, c.other)}·{tangent(c.other)}" for c in cs)
     tterms = " + ".join(f"{partial_tex(name, c.other)} {tangent_tex(c.other)}" for c in cs)
     nums, tnums = _numbers(cs, factor_first=False)
-    if not nums:
-        return Explanation(title, f"{lhs} = {terms} = {shown(v)}",
-                           _math(f"{tlhs} = {tterms} = {tex_number(v)}"))
-    text = f"{lhs} = {terms} = {nums} = {shown(v)}"
-    tex = f"{tlhs} = {tterms} = {tnums} = {tex_number(v)}"
-    return Explanation(title, text, _math(tex))
+    if nums:
+        terms, tterms = f"{terms} = {nums}", f"{tterms} = {tnums}"
+    return Explanation(title, f"{lhs} = {terms} = {shown(v)}",
+                       _math(f"{tlhs} = {tterms} = {tex_number(v)}"))
 
 
 def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step, lang: str) -> Explanation:
