@@ -132,9 +132,7 @@ def targets_for(spec: MLPSpec, y: np.ndarray) -> np.ndarray:
 
 
 def _predicted_classes(scores: np.ndarray) -> np.ndarray:
-    if scores.shape[-1] == 1:
-        return (scores[:, 0] > 0).astype(int)
-    return np.argmax(scores, axis=1)
+    return (scores[:, 0] > 0).astype(int) if scores.shape[-1] == 1 else np.argmax(scores, axis=1)
 
 
 # --- the public graph builder -------------------------------------------------------------
@@ -383,14 +381,12 @@ class _JupyterReport:
             self.plot.update(image)
 
     def close(self, result: TrainResult) -> None:
-        from IPython.display import Image
+        from IPython.display import Image, display
 
         from .plots import png
 
         image = Image(data=png(result.plot()))
         if self.plot is None:
-            from IPython.display import display
-
             display(image)
         else:
             self.plot.update(image)

@@ -117,8 +117,7 @@ def _matmul_jvp(pos: int, t: Any, args: tuple, out: Any) -> Any:
 # --- affine: one dense layer X @ W + b ---------------------------------------------------
 
 def _affine(x: Any, w: Any, b: Any) -> Any:
-    out = _matmul(x, w)
-    return _num(out + b)
+    return _num(_matmul(x, w) + b)
 
 
 def _affine_vjp(pos: int, g: Any, args: tuple, out: Any) -> Any:
@@ -129,10 +128,7 @@ def _affine_vjp(pos: int, g: Any, args: tuple, out: Any) -> Any:
 
 
 def _affine_jvp(pos: int, t: Any, args: tuple, out: Any) -> Any:
-    if pos == 2:
-        shape = np.shape(out)
-        return t if np.shape(t) == shape else np.broadcast_to(t, shape).copy()
-    c = _matmul_jvp(pos, t, args[:2], None)
+    c = t if pos == 2 else _matmul_jvp(pos, t, args[:2], None)
     shape = np.shape(out)
     return c if np.shape(c) == shape else np.broadcast_to(c, shape).copy()
 
@@ -152,8 +148,7 @@ def _reduction(kind: str, axis: int | None) -> Primitive:
     def value(a):
         if _is_scalar(a):  # a number counts as its own sum (and mean) over any axis
             return a
-        r = np.mean(a, axis=axis) if mean_ else np.sum(a, axis=axis)
-        return _num(r)
+        return _num(np.mean(a, axis=axis) if mean_ else np.sum(a, axis=axis))
 
     def vjp(pos, g, args, out):
         a = args[0]
@@ -253,9 +248,7 @@ def _ce_grads(z: Any, t: Any) -> tuple[Any, Any]:
     with np.errstate(under="ignore"):
         dz = (np.exp(lsm) * np.sum(t1, axis=-1, keepdims=True) - t1) / n
     dt = -lsm / n
-    if np.ndim(z) == 0:
-        return float(dz[0]), float(dt[0])
-    return dz, dt
+    return (float(dz[0]), float(dt[0])) if np.ndim(z) == 0 else (dz, dt)
 
 
 def _softmax_ce_vjp(pos: int, g: Any, args: tuple, out: Any) -> Any:
@@ -335,9 +328,7 @@ def shape_text(shape: tuple[int, ...]) -> str:
     """
     if len(shape) == 0:
         return "1"
-    if len(shape) == 1:
-        return str(shape[0])
-    return "(" + "×".join(map(str, shape)) + ")"
+    return str(shape[0]) if len(shape) == 1 else "(" + "×".join(map(str, shape)) + ")"
 
 
 class JacobianShape(NamedTuple):

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from functools import partial
 from itertools import chain
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -455,6 +455,15 @@ def _binary(op: str, reflected: bool = False) -> Callable[[Traced, Any], Traced]
     return method
 
 
+def _refusal(what: str) -> Callable[..., NoReturn]:
+    """A ``Traced`` method that raises the control-flow error, naming ``what`` was tried."""
+
+    def method(self: Traced, *args: Any) -> NoReturn:
+        raise TracingError(_CONTROL_FLOW.format(what=what))
+
+    return method
+
+
 class Traced:
     """A placeholder value recorded while tracing; arithmetic on it adds graph nodes."""
 
@@ -481,30 +490,10 @@ class Traced:
     def __abs__(self):
         return Traced(self.builder, self.builder.apply("abs", (self.index,)))
 
-    def _refuse(self, what: str):
-        raise TracingError(_CONTROL_FLOW.format(what=what))
-
-    def __bool__(self):
-        self._refuse("if/while/and/or on a traced value")
-
-    def __lt__(self, o):
-        self._refuse("<")
-
-    def __le__(self, o):
-        self._refuse("<=")
-
-    def __gt__(self, o):
-        self._refuse(">")
-
-    def __ge__(self, o):
-        self._refuse(">=")
-
-    def __eq__(self, o):
-        self._refuse("==")
-
-    def __ne__(self, o):
-        self._refuse("!=")
-
+    # control flow and conversions: a placeholder has no value to test (see _CONTROL_FLOW)
+    __bool__ = _refusal("if/while/and/or on a traced value")
+    __lt__, __le__, __gt__, __ge__ = _refusal("<"), _refusal("<="), _refusal(">"), _refusal(">=")
+    __eq__, __ne__ = _refusal("=="), _refusal("!=")
     __hash__ = object.__hash__
 
     def __float__(self):
@@ -512,32 +501,10 @@ class Traced:
                            "float(x) need a number, but adv.graph(fn) runs fn on placeholders. "
                            "Use adv.log, adv.exp, adv.sqrt, ... instead")
 
-    def __int__(self):
-        self._refuse("int()")
-
-    def __round__(self, ndigits=None):
-        self._refuse("round()")
-
-    def __trunc__(self):
-        self._refuse("math.trunc()")
-
-    def __floor__(self):
-        self._refuse("math.floor()")
-
-    def __ceil__(self):
-        self._refuse("math.ceil()")
-
-    def __complex__(self):
-        self._refuse("complex()")
-
-    def __index__(self):
-        self._refuse("use as an index")
-
-    def __iter__(self):
-        self._refuse("iteration")
-
-    def __len__(self):
-        self._refuse("len()")
+    __int__, __round__, __complex__ = _refusal("int()"), _refusal("round()"), _refusal("complex()")
+    __trunc__, __floor__ = _refusal("math.trunc()"), _refusal("math.floor()")
+    __ceil__, __index__ = _refusal("math.ceil()"), _refusal("use as an index")
+    __iter__, __len__ = _refusal("iteration"), _refusal("len()")
 
     def __repr__(self) -> str:
         return f"<traced node #{self.index} ({self.builder.ops[self.index]})>"

@@ -132,9 +132,7 @@ def multiplications(widths: Sequence[int], tree: Tree) -> list[tuple[str, str, t
         if not isinstance(t, tuple):
             continue
         if not ready:
-            stack.append((t, True))
-            stack.append((t[1], False))
-            stack.append((t[0], False))
+            stack += [(t, True), (t[1], False), (t[0], False)]
             continue
         (hl, ll), (hr, lr) = _span(t[0]), _span(t[1])
         if ll != hr + 1:
@@ -190,31 +188,27 @@ def matrix_chain(dims: Sequence[int]) -> tuple[int, tuple]:
         if ready:
             trees[(i, j)] = (trees[(i, k)], trees[(k + 1, j)])
         else:
-            stack.append((i, j, True))
-            stack.extend([(k + 1, j, False), (i, k, False)])
+            stack += [(i, j, True), (k + 1, j, False), (i, k, False)]
     return cost[1][m], trees[(1, m)]
 
 
 def _relabel(tree: tuple | int, layers: int) -> Tree:
     """Matrix positions 1..L (product order) to layer numbers L..1."""
-    if not isinstance(tree, tuple):
-        return layers + 1 - tree
     out: dict[int, Tree] = {}
+
+    def get(t: tuple | int) -> Tree:
+        return out[id(t)] if isinstance(t, tuple) else layers + 1 - t
+
     stack: list[tuple[tuple | int, bool]] = [(tree, False)]
     while stack:
         t, ready = stack.pop()
         if not isinstance(t, tuple):
-            out[id(t)] = layers + 1 - t
-        elif ready:
-            out[id(t)] = (_get(out, t[0], layers), _get(out, t[1], layers))
+            continue
+        if ready:
+            out[id(t)] = (get(t[0]), get(t[1]))
         else:
-            stack.append((t, True))
-            stack.extend([(t[1], False), (t[0], False)])
-    return out[id(tree)]
-
-
-def _get(out: dict, t: tuple | int, layers: int) -> Tree:
-    return layers + 1 - t if not isinstance(t, tuple) else out[id(t)]
+            stack += [(t, True), (t[1], False), (t[0], False)]
+    return get(tree)
 
 
 def tree_text(tree: Tree, outer: bool = False) -> str:
@@ -235,8 +229,7 @@ def tree_text(tree: Tree, outer: bool = False) -> str:
             parts = [texts[id(s)] if isinstance(s, tuple) else f"J{s}" for s in t]
             texts[id(t)] = "(" + " ".join(parts) + ")"
         else:
-            stack.append((t, True))
-            stack.extend([(t[1], False), (t[0], False)])
+            stack += [(t, True), (t[1], False), (t[0], False)]
     text = texts[id(tree)]
     return text if outer else text[1:-1]
 

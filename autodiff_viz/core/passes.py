@@ -189,8 +189,7 @@ class _Steps(Sequence):
         return step
 
     def __iter__(self) -> Iterator[Step]:
-        for k in range(self._len):
-            yield self[k]
+        return (self[k] for k in range(self._len))
 
     def __repr__(self) -> str:
         return f"<{self._len} steps: " + ", ".join(
@@ -403,9 +402,7 @@ def _flag_nonfinite(graph: Graph, values: list, what: str, flags: dict) -> None:
     if _finite_floats(values):
         return
     for i, v in enumerate(values):
-        if v is None:
-            continue
-        if (v - v == 0.0) if type(v) is float else bool(np.all(np.isfinite(v))):
+        if v is None or ((v - v == 0.0) if type(v) is float else bool(np.all(np.isfinite(v)))):
             continue
         name = graph.names[i]
         msg = (f"{what.format(name=name)} is {_kind(v)}{_where_bad(v)}: an infinite or "
@@ -415,24 +412,21 @@ def _flag_nonfinite(graph: Graph, values: list, what: str, flags: dict) -> None:
 
 
 def _short(v: Any) -> str:
-    if type(v) is float:
-        return f"{v:.6g}"
-    return f"array{np.shape(v)}"
+    return f"{v:.6g}" if type(v) is float else f"array{np.shape(v)}"
 
 
 def _raise_domain(node, values, exc) -> None:
     row = primitive(node.op)
     args = [values[a] for a in node.args]
-    shown = ", ".join(_short(a) for a in args)
+    head = f"node {node.name!r} = {node.op}({', '.join(_short(a) for a in args)})"
     if isinstance(exc, OverflowError) and "overflows" not in row.domain:  # else the row says where
-        raise DomainError(
-            f"node {node.name!r} = {node.op}({shown}) overflowed: the result is too large for "
-            "floating point. Choose smaller input values.",
-            node=node.name, op=node.op, value=args[0] if len(args) == 1 else tuple(args)) from None
-    raise DomainError(
-        f"node {node.name!r} = {node.op}({shown}) is undefined: {node.op} needs "
-        f"{row.domain} ({exc}). Choose input values inside the domain.",
-        node=node.name, op=node.op, value=args[0] if len(args) == 1 else tuple(args)) from None
+        msg = (f"{head} overflowed: the result is too large for floating point. Choose smaller "
+               "input values.")
+    else:
+        msg = (f"{head} is undefined: {node.op} needs {row.domain} ({exc}). Choose input "
+               "values inside the domain.")
+    raise DomainError(msg, node=node.name, op=node.op,
+                      value=args[0] if len(args) == 1 else tuple(args)) from None
 
 
 def _raise_nonfinite(graph: Graph, i: int, values: list) -> None:
@@ -620,15 +614,12 @@ class Run:
             return Step(k, phase, node.name, node.op, self.values[i], es,
                         tuple(self.partials[e] for e in es), flags=flags)
         es = tuple(e for e in g.out_edges[i] if self.adjoints[g.edges[e].dst] is not None)
-        contributions = []
-        for e in es:
-            edge = g.edges[e]
-            factor = self.adjoints[edge.dst]
-            contributions.append(Contribution(edge.child, e, factor, self.partials[e],
-                                              _vjp(g, self._fwd, e, factor)))
-        adj = self.adjoints[i]
-        return Step(k, phase, node.name, node.op, self.values[i], es, adjoint=adj,
-                    contributions=tuple(contributions), flags=flags)
+        contributions = tuple(
+            Contribution(g.edges[e].child, e, self.adjoints[g.edges[e].dst], self.partials[e],
+                         _vjp(g, self._fwd, e, self.adjoints[g.edges[e].dst]))
+            for e in es)
+        return Step(k, phase, node.name, node.op, self.values[i], es, adjoint=self.adjoints[i],
+                    contributions=contributions, flags=flags)
 
     # other passes on the same values -----------------------------------------------------
     def forward_mode(self, wrt: str, direction: Any = None) -> TangentRun:
@@ -881,9 +872,7 @@ def _path(run: Run, wrt: str, link: tuple | None) -> Path:
         chain.append(link[0])
         link = link[1]
     es = tuple(chain)
-    product = 1.0
-    for e in es:
-        product = product * run.partials[e]
+    product = math.prod((run.partials[e] for e in es), start=1.0)
     names = (g.edges[es[0]].parent, *(g.edges[e].child for e in es)) if es else (wrt,)
     return Path(names, es, product)
 

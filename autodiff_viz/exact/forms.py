@@ -36,8 +36,7 @@ from ..core.primitives import PRIMITIVES, UnknownPrimitive, sympy_heads
 from .printing import latex_of, longer_than, unicode_of
 
 __all__ = ["Exact", "ExactTooLarge", "exact", "exact_tangents", "exact_number", "unicode_of",
-           "longer_than",
-           "latex_of", "verify", "Report", "Check", "tamper", "MAX_NODES",
+           "longer_than", "latex_of", "verify", "Report", "Check", "tamper", "MAX_NODES",
            "MAX_SIZE", "MAX_DEPTH", "TIME_BUDGET", "approx"]
 
 #: Exact forms are for teaching-sized graphs; beyond these limits a clear error is raised.
@@ -369,9 +368,7 @@ class Exact:
         get = {"value": self.value, "partial": self.partial, "formula": self.partial_formula,
                "adjoint": self.adjoint}[kind]
         e = get(key)
-        if e is None:
-            return ""
-        return latex_of(e) if style == "latex" else unicode_of(e)
+        return "" if e is None else latex_of(e) if style == "latex" else unicode_of(e)
 
     def __repr__(self) -> str:
         grad = ", ".join(f"∂/∂{k} = {unicode_of(v)}" for k, v in self.grad.items())
@@ -549,9 +546,7 @@ def approx(e: sp.Expr, digits: int = 40) -> complex | float:
                 memo[id(node)] = mpmath.inf
         v = memo[id(e)]
         if isinstance(v, mpmath.mpc):
-            if v.imag == 0:
-                return float(v.real)
-            return complex(v)
+            return complex(v) if v.imag else float(v.real)
         return float(v)
 
 
@@ -588,14 +583,12 @@ def verify(run: Run, rtol: float = 1e-9, atol: float = 1e-12, *, tangents: bool 
     """
     ex = exact(run)
     g = run.graph
-    checks: list[Check] = []
-    for i, node in enumerate(g.nodes):
-        if run.values[i] is not None and node.op != "const":
-            checks.append(_compare("value", node.name, run.values[i], ex.values[i], rtol, atol))
-    for e, edge in enumerate(g.edges):
-        if run.partials[e] is not None:
-            checks.append(_compare("partial", f"∂{edge.child}/∂{edge.parent}", run.partials[e],
-                                   ex.partials[e], rtol, atol))
+    checks = [_compare("value", node.name, run.values[i], ex.values[i], rtol, atol)
+              for i, node in enumerate(g.nodes)
+              if run.values[i] is not None and node.op != "const"]
+    checks += [_compare("partial", f"∂{edge.child}/∂{edge.parent}", run.partials[e],
+                        ex.partials[e], rtol, atol)
+               for e, edge in enumerate(g.edges) if run.partials[e] is not None]
     out = g.output.name
     for i, node in enumerate(g.nodes):
         a = run.adjoints[i]
@@ -611,16 +604,14 @@ def verify(run: Run, rtol: float = 1e-9, atol: float = 1e-12, *, tangents: bool 
         for wrt in g.inputs:
             tr = run.forward_mode(wrt)
             etan = ex.tangents(wrt)
-            for i, node in enumerate(g.nodes):
-                if tr.tangents[i] is not None and etan[i] is not None:
-                    checks.append(_compare("tangent", f"∂{node.name}/∂{wrt}", tr.tangents[i],
-                                           etan[i], rtol, atol))
+            checks += [_compare("tangent", f"∂{node.name}/∂{wrt}", tr.tangents[i], etan[i],
+                                rtol, atol) for i, node in enumerate(g.nodes)
+                       if tr.tangents[i] is not None and etan[i] is not None]
     if paths:
         for wrt in g.inputs:
             ps = run.paths(wrt, limit=path_limit)
-            for p in ps.paths:
-                checks.append(_compare("path", str(p), p.product, ex.path_product(p.edges),
-                                       rtol, atol))
+            checks += [_compare("path", str(p), p.product, ex.path_product(p.edges), rtol,
+                                atol) for p in ps.paths]
             checks.append(_compare("path sum", f"Σ paths {wrt} → {out}", ps.total,
                                    ex.grad[wrt], rtol, atol))
     return Report(checks, rtol, atol)

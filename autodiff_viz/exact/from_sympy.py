@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import reduce
 from typing import Any
 
 import sympy as sp
@@ -57,7 +58,7 @@ def _number(e: sp.Basic) -> float:
         try:
             v = float(e)
         except OverflowError:
-            raise UnsupportedExpression(f"the constant {e} is too large for a float") from None
+            v = math.inf
         if not math.isfinite(v):
             raise UnsupportedExpression(f"the constant {e} is too large for a float")
         return v
@@ -89,13 +90,8 @@ def _plan(e: sp.Basic) -> tuple:
     if e.is_Number or isinstance(e, sp.NumberSymbol):
         return ("const", _number(e))
     if e.is_Add:
-        plus, minus = [], []
-        for t in e.args:
-            if _is_negative_term(t):
-                minus.append(-t)
-            else:
-                plus.append(t)
-        return ("add", plus, minus)
+        return ("add", [t for t in e.args if not _is_negative_term(t)],
+                [-t for t in e.args if _is_negative_term(t)])
     if e.is_Mul:
         coeff, factors = e.as_coeff_mul()
         num, den = [], []
@@ -106,10 +102,7 @@ def _plan(e: sp.Basic) -> tuple:
                 num.append(f)
         negative = bool(coeff.is_negative)
         coeff = -coeff if negative else coeff
-        if coeff.is_Rational:
-            p, q = int(coeff.p), int(coeff.q)
-        else:
-            p, q = _number(coeff), 1
+        p, q = (int(coeff.p), int(coeff.q)) if coeff.is_Rational else (_number(coeff), 1)
         return ("mul", None if p == 1 else float(p), num, None if q == 1 else float(q), den,
                 negative)
     if e.is_Pow:
@@ -148,10 +141,7 @@ def _children(plan: tuple) -> list[sp.Basic]:
 
 
 def _fold(b: Builder, op: str, items: list[int]) -> int:
-    acc = items[0]
-    for k in items[1:]:
-        acc = b.apply(op, (acc, k))
-    return acc
+    return reduce(lambda acc, k: b.apply(op, (acc, k)), items)
 
 
 def _build(b: Builder, plan: tuple, idx: dict[int, int]) -> int:
@@ -162,9 +152,7 @@ def _build(b: Builder, plan: tuple, idx: dict[int, int]) -> int:
         return b.const(plan[1])
     if kind == "fn":
         args = [idx[id(c)] for c in plan[2]]
-        if len(args) <= 2:
-            return b.apply(plan[1], tuple(args))
-        return _fold(b, plan[1], args)
+        return b.apply(plan[1], tuple(args)) if len(args) <= 2 else _fold(b, plan[1], args)
     if kind == "recip":
         return b.apply("reciprocal", (idx[id(plan[1])],))
     if kind == "pow":
@@ -172,14 +160,8 @@ def _build(b: Builder, plan: tuple, idx: dict[int, int]) -> int:
     if kind == "add":
         plus = [idx[id(t)] for t in plan[1]]
         minus = [idx[id(t)] for t in plan[2]]
-        if plus:
-            acc = _fold(b, "add", plus)
-        else:
-            acc = b.apply("neg", (minus[0],))
-            minus = minus[1:]
-        for m in minus:
-            acc = b.apply("sub", (acc, m))
-        return acc
+        acc = _fold(b, "add", plus) if plus else b.apply("neg", (minus.pop(0),))
+        return _fold(b, "sub", [acc, *minus])
     _, p, num, q, den, negative = plan
     top = ([b.const(p)] if p is not None else []) + [idx[id(t)] for t in num]
     bottom = ([b.const(q)] if q is not None else []) + [idx[id(t)] for t in den]

@@ -218,11 +218,10 @@ class _UnicodePrinter(StrPrinter):
     def _print_sign(self, expr: Any) -> str:
         return f"sgn({self._print(expr.args[0])})"
 
-    def _print_ComplexInfinity(self, expr: Any) -> str:
-        return "∞"
-
     def _print_Infinity(self, expr: Any) -> str:
         return "∞"
+
+    _print_ComplexInfinity = _print_Infinity
 
     def _print_Abs(self, expr: Any) -> str:
         return f"|{self._print(expr.args[0])}|"

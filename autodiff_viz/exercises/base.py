@@ -144,9 +144,7 @@ class Exercise:
         if self.formula:
             return formula_example(self.run, self.variables)
         one = number_example(self.run)
-        if isinstance(self.expected, tuple):
-            return ", ".join([one] * len(self.expected))
-        return one
+        return ", ".join([one] * len(self.expected)) if isinstance(self.expected, tuple) else one
 
     def _code_name(self) -> str:
         """The notebook variable holding this exercise (for the code hint), else ``ex``."""

@@ -159,18 +159,14 @@ class FillIn:
     # which blanks ----------------------------------------------------------------------------
     def _all_keys(self) -> list[tuple[str, str, int]]:
         g, run = self.graph, self.run
-        keys: list[tuple[str, str, int]] = []
-        for n in g.nodes:
-            if n.op not in ("input", "const"):
-                keys.append(("value", f"value:{n.name}", n.index))
-        for e in g.edges:
-            if g.nodes[e.src].op != "const" and run.partials[e.index] is not None:
-                keys.append(("partial", f"{e.parent}→{e.child}", e.index))
-        for i in range(len(g.nodes) - 1, -1, -1):
-            n = g.nodes[i]
-            if i != g.output_index and run.adjoints[i] is not None and n.op != "const":
-                keys.append(("adjoint", f"adjoint:{n.name}", i))
-        return keys
+        values = [("value", f"value:{n.name}", n.index) for n in g.nodes
+                  if n.op not in ("input", "const")]
+        partials = [("partial", f"{e.parent}→{e.child}", e.index) for e in g.edges
+                    if g.nodes[e.src].op != "const" and run.partials[e.index] is not None]
+        adjoints = [("adjoint", f"adjoint:{n.name}", n.index) for n in reversed(g.nodes)
+                    if n.index != g.output_index and run.adjoints[n.index] is not None
+                    and n.op != "const"]
+        return values + partials + adjoints
 
     def _make_blanks(self, blanks: str | Sequence[str]) -> list[Blank]:
         everything = self._all_keys()
@@ -270,10 +266,8 @@ class FillIn:
 
     # drawing -------------------------------------------------------------------------------
     def _line(self, b: Blank, head: str, right: Any) -> str:
-        mark = _MARK[b.status]
-        if b.status == "correct":
-            return f"{head} = {number(right)} {mark}"
-        return f"{head} = [{b.id}] {mark}"
+        shown = number(right) if b.status == "correct" else f"[{b.id}]"
+        return f"{head} = {shown} {_MARK[b.status]}"
 
     def scene(self) -> Scene:
         """What the drawing shows: every given number, and the blanks with their state (the

@@ -169,10 +169,6 @@ def _number(expr: Any, check: float) -> Any:
     return expr
 
 
-def _mistakes(right: float, cands: Sequence[Candidate]) -> tuple[list[Mistake], list[str]]:
-    return separate(right, cands)
-
-
 # ----------------------------------------------------------------------------------------
 # Kinds
 # ----------------------------------------------------------------------------------------
@@ -198,7 +194,7 @@ def gradient(graph_or_text: Any = None, wrt: str | Sequence[str] | None = "x",
     input_name(g, wrt, ValueError)
     right = run.grad[wrt]
     expected = _number(_exact(run).grad[wrt], right)
-    mistakes, notes = _mistakes(right, derivative_candidates(run, wrt))
+    mistakes, notes = separate(right, derivative_candidates(run, wrt))
     fixed = unavoidable(run, notes, lambda r: _derivative_notes(r, wrt))
     out = g.output.name
     prompt = (f"Compute ∂{out}/∂{wrt} at {_point(run.inputs)} for the graph\n{_listing(g)}\n"
@@ -232,7 +228,7 @@ def _full_gradient(source: Any, wrt: Sequence[str] | None, at: Mapping[str, floa
     notes: list[str] = []
     fixed: set[str] = set()
     for k, n in enumerate(comps):
-        ms, ns = _mistakes(run.grad[n], derivative_candidates(run, n))
+        ms, ns = separate(run.grad[n], derivative_candidates(run, n))
         mistakes += [Mistake(f"{k}:{m.name}", m.message, m.value) for m in ms]
         notes += [f"∂/∂{n}: {t}" for t in ns]
         fixed |= {f"∂/∂{n}: {t}" for t in
@@ -273,7 +269,7 @@ def adjoint(graph_or_text: Any = None, node: str | None = None,
     if right is None:
         raise ValueError(f"no gradient flows into {name!r}: it does not depend on an input")
     expected = _number(_exact(run).adjoint(name), right)
-    mistakes, notes = _mistakes(right, derivative_candidates(run, name))
+    mistakes, notes = separate(right, derivative_candidates(run, name))
     fixed = unavoidable(run, notes, lambda r: _derivative_notes(r, name))
     out = g.output.name
     prompt = (f"Compute the adjoint of {name}, {name}\u0304 = ∂{out}/∂{name}, at "
@@ -309,7 +305,7 @@ def value(graph_or_text: Any = None, node: str | None = None,
     name = which(run)
     right = run.values[g.index(name)]
     expected = _number(_exact(run).value(name), right)
-    mistakes, notes = _mistakes(right, value_candidates(run, name))
+    mistakes, notes = separate(right, value_candidates(run, name))
     prompt = (f"Compute the value of {name} at {_point(run.inputs)} for the graph\n"
               f"{_listing(g)}\n{_tail(run, min_sig_figs)}")
     return Exercise("value", prompt, expected, variables=_names(g),
@@ -374,13 +370,10 @@ def local_derivative(graph_or_text: Any = None, child: str | None = None,
     parallel = [e for e in g.in_edges[cnode.index] if g.edges[e].src == chosen.src]
     one = {e: ex.partial_formula(e) for e in parallel}
     total = sympy.Add(*one.values())
-    if edge is not None:
-        if not 0 <= edge < len(parallel):
-            raise ValueError(f"edge must be 0..{len(parallel) - 1}: {pname} feeds "
-                             f"{cnode.name} {len(parallel)} time(s)")
-        expected = one[parallel[edge]]
-    else:
-        expected = total
+    if edge is not None and not 0 <= edge < len(parallel):
+        raise ValueError(f"edge must be 0..{len(parallel) - 1}: {pname} feeds "
+                         f"{cnode.name} {len(parallel)} time(s)")
+    expected = total if edge is None else one[parallel[edge]]
     row = PRIMITIVES[cnode.op]
     names = tuple(dict.fromkeys(g.nodes[a].name for a in cnode.args
                                 if g.nodes[a].op != "const"))

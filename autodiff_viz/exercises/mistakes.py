@@ -50,9 +50,13 @@ def _g(v: float) -> str:
     return f"{v:.4g}"
 
 
-def _through(run: Run, source: str, partials: Sequence[float]) -> float:
-    """∂output/∂source with the given edge partials (the core reverse pass on them)."""
-    adj = reverse(run.graph, Forward(run.values, list(partials), {}))[run.graph.index(source)]
+def _through(run: Run, source: str, e: int | None = None, partial: float = 0.0) -> float:
+    """∂output/∂source (the core reverse pass), the partial on edge ``e`` replaced by
+    ``partial`` when ``e`` is given."""
+    partials = list(run.partials)
+    if e is not None:
+        partials[e] = partial
+    adj = reverse(run.graph, Forward(run.values, partials, {}))[run.graph.index(source)]
     return 0.0 if adj is None else adj
 
 
@@ -66,7 +70,7 @@ def derivative_candidates(run: Run, source: str) -> list[Candidate]:
     """Wrong values of ∂output/∂``source`` (an input, or any node for an adjoint)."""
     g = run.graph
     s = g.index(source)
-    right = _through(run, source, run.partials)
+    right = _through(run, source)
     out_name = g.output.name
     cands: list[Candidate] = []
     paths = list(itertools.islice(_enumerate_paths(run, source), MAX_PATHS + 1))
@@ -82,26 +86,20 @@ def derivative_candidates(run: Run, source: str) -> list[Candidate]:
         if pe is None or not math.isfinite(pe):
             continue
         if abs(pe - 1.0) > 1e-12:
-            changed = list(run.partials)
-            changed[e] = 1.0
             cands.append(Candidate(f"dropped-factor:{edge.parent}→{edge.child}",
                                    f"you dropped the local factor {_label(edge)} on the edge "
                                    f"{edge.parent} → {edge.child}",
-                                   _through(run, source, changed)))
+                                   _through(run, source, e, 1.0)))
         for slip in PRIMITIVES[g.nodes[edge.dst].op].slips:
-            changed = list(run.partials)
-            changed[e] = slip.factor * pe
             cands.append(Candidate(f"{slip.name}:{edge.parent}→{edge.child}",
                                    f"{slip.message.format(edge.parent)} ({_label(edge)} on the "
                                    f"edge {edge.parent} → {edge.child})",
-                                   _through(run, source, changed)))
+                                   _through(run, source, e, slip.factor * pe)))
         if pe < 0:
-            changed = list(run.partials)
-            changed[e] = -pe
             cands.append(Candidate(f"lost-minus:{edge.parent}→{edge.child}",
                                    f"you lost the minus sign of {_label(edge)} on the edge "
                                    f"{edge.parent} → {edge.child}",
-                                   _through(run, source, changed)))
+                                   _through(run, source, e, -pe)))
         cands.extend(_stale(run, source, e))
     cands.append(Candidate("sign", "you flipped the sign", -right))
     if g.nodes[s].op == "input":
@@ -143,13 +141,11 @@ def _stale(run: Run, source: str, e: int) -> Iterable[Candidate]:
             stale = row.partials[0]((old,), row.value(old))
         except (ValueError, ZeroDivisionError, OverflowError, DomainError):
             continue
-        changed = list(run.partials)
-        changed[e] = stale
         gname = g.nodes[gp].name
         yield Candidate(f"stale-value:{edge.parent}→{edge.child}@{gname}",
                         f"you evaluated ∂{edge.child}/∂{edge.parent} at {gname}'s value "
                         f"{_g(old)} instead of {edge.parent} = {_g(run.values[parent.index])}",
-                        _through(run, source, changed))
+                        _through(run, source, e, stale))
 
 
 def _swapped(run: Run, source: str) -> Iterable[Candidate]:

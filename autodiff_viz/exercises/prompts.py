@@ -83,19 +83,18 @@ def formula_example(run: Run, names: Sequence[str]) -> str:
     points = [{s: rng.uniform(0.5, 3.0) for s in {n.name for f in avoid
                                                     for n in f.free_symbols} | set(names)}
               for _ in range(3)]
+
+    def same(cand: Any, f: Any) -> bool:
+        try:
+            return all(math.isclose(numeric(cand, p), numeric(f, p), rel_tol=1e-6)
+                       for p in points)
+        except Undefined:
+            return False
+
     for pattern in pool:
         text = pattern.format(a=names[0], b=names[-1])
         cand = parse(text, names).expr
-        clash = False
-        for f in avoid:
-            try:
-                if all(math.isclose(numeric(cand, p), numeric(f, p), rel_tol=1e-6)
-                       for p in points):
-                    clash = True
-                    break
-            except Undefined:
-                continue
-        if not clash:
+        if not any(same(cand, f) for f in avoid):
             return text
     return pool[-1].format(a=names[0], b=names[-1])  # pragma: no cover
 
@@ -103,11 +102,8 @@ def formula_example(run: Run, names: Sequence[str]) -> str:
 def kink_note(run: Run) -> str:
     """A sentence naming every node evaluated on a kink (relu/abs at 0, ...), or ""."""
     g = run.graph
-    notes = []
-    for i, msgs in sorted(run.flags.items()):
-        for m in msgs:
-            notes.append(f"{g.nodes[i].name} = {g.formula(g.nodes[i])} sits on a kink at this "
-                         f"point: {m}.")
+    notes = [f"{g.nodes[i].name} = {g.formula(g.nodes[i])} sits on a kink at this point: {m}."
+             for i, msgs in sorted(run.flags.items()) for m in msgs]
     return ("Note: " + " ".join(notes)) if notes else ""
 
 

@@ -87,22 +87,17 @@ _NOT_NUMBERS = {"inf", "infinity", "oo", "nan", "Infinity", "NaN"}
 # the other characters an answer may contain.
 _ALLOWED_CHARS = set("0123456789 +-*/().,=\t")
 _CHAR_HINTS = {
-    "[": "use round brackets ( ) for grouping", "]": "use round brackets ( ) for grouping",
-    "{": "use round brackets ( ) for grouping", "}": "use round brackets ( ) for grouping",
-    "'": "quotes are not allowed: type the expression itself",
-    '"': "quotes are not allowed: type the expression itself",
+    **dict.fromkeys("[]{}", "use round brackets ( ) for grouping"),
+    **dict.fromkeys("'\"", "quotes are not allowed: type the expression itself"),
+    **dict.fromkeys(";:", "type one expression only"),
+    **dict.fromkeys("\\$", "type plain text such as sqrt(b)/2, not LaTeX"),
+    **dict.fromkeys("<>", "comparisons are not allowed: type just the expression"),
     "|": "write abs(t) for |t|",
     "%": "% is not supported; write a fraction such as x/100",
     "!": "factorials are not supported",
-    ";": "type one expression only",
-    ":": "type one expression only",
-    "\\": "type plain text such as sqrt(b)/2, not LaTeX",
-    "<": "comparisons are not allowed: type just the expression",
-    ">": "comparisons are not allowed: type just the expression",
     "\n": "type the answer on one line",
     "@": "@ is not supported; use * for products",
     "&": "& is not supported", "~": "~ is not supported", "#": "comments are not allowed",
-    "$": "type plain text such as sqrt(b)/2, not LaTeX",
     "≈": "type just the number, e.g. 0.8915 rather than ≈0.8915",
     "…": "type the digits you have, without the dots: e.g. 0.8915 rather than 0.8915…",
 }
@@ -320,9 +315,8 @@ def _check_equals(src: str) -> str:
     if "==" in src:
         raise AnswerError("comparisons are not allowed: type just the expression")
     rhs = src.rsplit("=", 1)[1].strip()
-    hint = rhs or None
     raise AnswerError(f"type only the answer, without '{src.split('=', 1)[0].strip()} ='"
-                      + (f": e.g. {rhs}" if rhs else ""), hint=hint)
+                      + (f": e.g. {rhs}" if rhs else ""), hint=rhs or None)
 
 
 # ----------------------------------------------------------------------------------------
@@ -413,8 +407,7 @@ class _Builder(Walk):
     def _show(self, text: str) -> str:
         """Text for a message: no spaces around operators, ``^`` if the student typed it."""
         text = re.sub(r"\s*([-+*/])\s*", r"\1", text).replace("* *", "**")
-        text = re.sub(r"\*\*", "^", text) if "^" in self.raw else text
-        return text
+        return re.sub(r"\*\*", "^", text) if "^" in self.raw else text
 
     # building ------------------------------------------------------------------------------
     def make(self, node: ast.AST, results: dict[int, Any]) -> Any:
@@ -535,10 +528,8 @@ class _Builder(Walk):
     def _alternatives(self, tree: ast.Expression) -> tuple[tuple[str, Any], ...]:
         """Other readings of ``a/b*c`` (as a/(b*c)), ``x^1/2`` (as x^(1/2)), ``1/x+1``."""
         found: list[tuple[str, Any]] = []
-        parents: list[tuple[ast.AST, ast.AST]] = []
-        for node in ast.walk(tree):
-            for child in ast.iter_child_nodes(node):
-                parents.append((node, child))
+        parents = [(node, child) for node in ast.walk(tree)
+                   for child in ast.iter_child_nodes(node)]
         for parent, child in parents:
             if not (isinstance(parent, ast.BinOp) and isinstance(child, ast.BinOp)):
                 continue
@@ -570,8 +561,7 @@ class _Builder(Walk):
                 expr = sub.expr(parse_quietly(text, mode="eval").body)
             except (AnswerError, SyntaxError, ValueError):
                 continue
-            shown = self._show(text)
-            found.append((shown, expr))
+            found.append((self._show(text), expr))
             if note:
                 note = self._show(note) + f"; if you meant {self._show(ast.unparse(new))}, " \
                     "add brackets"
@@ -602,17 +592,14 @@ def _log10(number: Any) -> float:
     """log10 of |a sympy Number| without converting a huge one to float."""
     if number.is_Float:
         return math.log10(abs(float(number))) if number != 0 else 0.0
-    p, q = abs(int(number.p)), int(number.q)
-    return (_ilog10(p) - _ilog10(q))
+    return _ilog10(abs(int(number.p))) - _ilog10(int(number.q))
 
 
 def _ilog10(n: int) -> float:
     if n == 0:
         return 0.0
     bits = n.bit_length()
-    if bits < 1000:
-        return math.log10(n)
-    return (bits - 1) * math.log10(2)
+    return math.log10(n) if bits < 1000 else (bits - 1) * math.log10(2)
 
 
 def _short(number: Any) -> str:

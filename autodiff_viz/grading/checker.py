@@ -36,7 +36,8 @@ import random
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
 
@@ -146,8 +147,7 @@ def _power(a: float, b: float) -> float:
         raise Undefined("division by zero")
     if a < 0 and not float(b).is_integer():
         raise Undefined("a negative number to a fractional power")
-    r = math.pow(a, b)
-    return r
+    return math.pow(a, b)
 
 
 def numeric(expr: Any, point: Mapping[str, float] | None = None) -> float:
@@ -204,10 +204,7 @@ def _node_value(node: Any, results: dict[int, float], point: Mapping[str, float]
     if node.is_Add:
         return math.fsum(args)
     if node.is_Mul:
-        r = 1.0
-        for a in args:
-            r *= a
-        return r
+        return math.prod(args)
     if node.is_Pow:
         return _power(args[0], args[1])
     name = type(node).__name__
@@ -320,11 +317,8 @@ def _child_limits(parent: int, cpu_seconds: float) -> None:
     import resource
     import signal
 
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: killed when the parent dies
-    except (OSError, AttributeError):
-        pass
+    with suppress(OSError, AttributeError):  # PR_SET_PDEATHSIG: killed when the parent dies
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(3)
     try:
@@ -334,10 +328,8 @@ def _child_limits(parent: int, cpu_seconds: float) -> None:
         now = 0
     for kind, value in ((resource.RLIMIT_AS, now + CHILD_MEMORY),
                         (resource.RLIMIT_CPU, int(cpu_seconds) + 1)):
-        try:
+        with suppress(ValueError, OSError):
             resource.setrlimit(kind, (value, value))
-        except (ValueError, OSError):
-            pass
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -398,10 +390,8 @@ def _run_forked(work: Any, args: tuple, timeout: float) -> tuple[str, Any]:
             return "done", None
     finally:
         os.close(read_end)
-        try:
+        with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.waitpid(pid, 0)
 
 
@@ -466,9 +456,7 @@ def confirm(a: Any, b: Any, positive: Sequence[str] = (), timeout: float = 2.0) 
                                   else None)
     except OSError:  # no processes left (ulimit -u), no pipes: decide without a child
         status, ok = "done", _confirm_worker(a, b, positive) if _small_enough(a, b) else None
-    if status == "timeout":
-        return "timeout"
-    return "equal" if ok is True else "unknown"
+    return "timeout" if status == "timeout" else "equal" if ok is True else "unknown"
 
 
 # ----------------------------------------------------------------------------------------
@@ -561,10 +549,8 @@ def check(answer: Any, expected: Any, variables: Sequence[str] = ("x", "y"),
         ValueError, TypeError: only for a malformed ``expected`` or ``domain`` (author errors).
     """
     variables = tuple(variables)
-    if isinstance(expected, (tuple, list)):
-        exps = tuple(_expected(e, variables) for e in expected)
-    else:
-        exps = (_expected(expected, variables),)
+    exps = (tuple(_expected(e, variables) for e in expected)
+            if isinstance(expected, (tuple, list)) else (_expected(expected, variables),))
     names = list(variables)
     for e in exps:
         for s in sorted(e.free_symbols, key=lambda s: s.name):
@@ -614,9 +600,9 @@ def _check_vector(parsed: Parsed, exps: tuple, opts: _Options, text: str) -> Fee
     results = []
     for k, e in enumerate(exps):
         sub = _component(parsed, k)
-        mistakes = tuple(m for m in opts.mistakes if m.name.startswith(f"{k}:"))
-        mistakes = tuple(Mistake(m.name.split(":", 1)[1], m.message, m.value) for m in mistakes)
-        results.append(_check_scalar(sub, e, _replace(opts, mistakes=mistakes), text))
+        mistakes = tuple(Mistake(m.name.split(":", 1)[1], m.message, m.value)
+                         for m in opts.mistakes if m.name.startswith(f"{k}:"))
+        results.append(_check_scalar(sub, e, replace(opts, mistakes=mistakes), text))
     ok = all(r.correct for r in results)
     if ok:
         status = "correct" if all(r.status == "correct" for r in results) else "verified"
@@ -641,12 +627,6 @@ def _bare(message: str) -> str:
         if message.startswith(prefix):
             message = message[len(prefix):]
     return message.rstrip(".")
-
-
-def _replace(opts: _Options, **kw: Any) -> _Options:
-    import dataclasses
-
-    return dataclasses.replace(opts, **kw)
 
 
 def _component(parsed: Parsed, k: int) -> Parsed:
@@ -690,9 +670,8 @@ def slack(parsed: Parsed, point: Mapping[str, float] | None = None) -> float:
     """
     if parsed.template is None or not parsed.literals:
         return 0.0
-    base_point = {**(point or {})}
     values = {sym.name: float(text) for sym, text in parsed.literals}
-    base_point.update(values)
+    base_point = {**(point or {}), **values}
     try:
         base = numeric(parsed.template, base_point)
     except Undefined:
@@ -702,8 +681,7 @@ def slack(parsed: Parsed, point: Mapping[str, float] | None = None) -> float:
         h = half_unit(text)
         worst = 0.0
         for step in (h, -h):
-            moved = dict(base_point)
-            moved[sym.name] = values[sym.name] + step
+            moved = {**base_point, sym.name: values[sym.name] + step}
             try:
                 worst = max(worst, abs(numeric(parsed.template, moved) - base))
             except Undefined:
@@ -842,12 +820,11 @@ def _precedence(parsed: Parsed, agrees_with_expected) -> list[Mistake]:
 
 
 def _generic_mistakes(parsed: Parsed, expected: Any) -> list[Mistake]:
-    out = [Mistake("sign", "the sign is flipped", -expected),
+    return [Mistake("sign", "the sign is flipped", -expected),
             Mistake("factor-2", "your answer is twice the right value (a factor 2 too many)",
                     2 * expected),
             Mistake("factor-half", "your answer is half the right value (a factor 2 missing)",
                     expected / 2)]
-    return out
 
 
 def _wrong(parsed: Parsed, hits: list[Mistake], base: dict, fallback: str) -> Feedback:
@@ -883,8 +860,8 @@ def kinks(*exprs: Any) -> list[Any]:
     for e in exprs:
         if not isinstance(e, sympy.Basic):
             continue
-        for f in sorted(e.atoms(*_KINK_FUNCTIONS), key=sympy.default_sort_key):
-            found.append(f.args[0])
+        found += [f.args[0] for f in sorted(e.atoms(*_KINK_FUNCTIONS),
+                                             key=sympy.default_sort_key)]
         for f in sorted(e.atoms(sympy.Max, sympy.Min), key=sympy.default_sort_key):
             args = list(f.args)
             found += [args[i] - args[j] for i in range(len(args)) for j in range(i + 1,
@@ -933,10 +910,8 @@ def _sample(expected: Any, opts: _Options, answer: Any = None,
         for side in (1.0, -1.0):
             have = 0
             for pt, _ in pts:
-                try:
+                with suppress(Undefined, KeyError):
                     have += numeric(t, pt) * side > 0
-                except (Undefined, KeyError):
-                    pass
             need = 2 - have
             for widen in (1.0, 2.0, 4.0, 16.0, 100.0):
                 tries = 0
@@ -1015,8 +990,7 @@ def _check_function(parsed: Parsed, expected: Any, opts: _Options, base: dict) -
 
     hits = _precedence(parsed, alt_agrees)
     hits = hits or [m for m in opts.mistakes if agrees(m.value)]
-    if not hits:
-        hits = [m for m in _generic_mistakes(parsed, expected) if agrees(m.value)]
+    hits = hits or [m for m in _generic_mistakes(parsed, expected) if agrees(m.value)]
     if not hits and parsed.decimals and all(
             g is not None and abs(g - w) < 2 * r for g, (_, w), r in rows):
         hits = [_EARLY_ROUNDING]

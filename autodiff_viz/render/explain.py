@@ -164,14 +164,10 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
     formula = g.formula(node)
     title = t("forward_title", lang, k=k, total=total, at=at, step=f"{name} = {formula}")
     ex = _exact_text(run, "value", name, exact)
-    if ex is not None:
-        text = f"{name} = {formula} = {ex[0]} {eq_sign(step.value)} {shown(step.value)}"
-        tex = (f"{tex_name(name)} = {g.formula(node, 'latex')} = {ex[1]} "
-               f"{eq_sign(step.value, tex=True)} {tex_number(step.value)}")
-    else:
-        text = f"{name} = {formula} {eq_sign(step.value)} {shown(step.value)}"
-        tex = (f"{tex_name(name)} = {g.formula(node, 'latex')} {eq_sign(step.value, tex=True)} "
-               f"{tex_number(step.value)}")
+    mid, tmid = (f" = {ex[0]}", f" = {ex[1]}") if ex is not None else ("", "")
+    text = f"{name} = {formula}{mid} {eq_sign(step.value)} {shown(step.value)}"
+    tex = (f"{tex_name(name)} = {g.formula(node, 'latex')}{tmid} "
+           f"{eq_sign(step.value, tex=True)} {tex_number(step.value)}")
     parts, tparts = [text], [_math(tex)]
     parents = [g.edges[e].parent for e in step.edges]
     for e, p in zip(step.edges, step.partials, strict=True):
@@ -184,11 +180,9 @@ def _forward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool,
         trule = partial_formula(g, name, edge.pos, "latex")
         lhs, tlhs = partial(name, edge.parent) + which, partial_tex(name, edge.parent)
         if rule is not None and rule != shown(p):
-            parts.append(f"{lhs} = {rule} {eq_sign(p)} {shown(p)}")
-            tparts.append(_math(f"{tlhs} = {trule} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
-        else:
-            parts.append(f"{lhs} {eq_sign(p)} {shown(p)}")
-            tparts.append(_math(f"{tlhs} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
+            lhs, tlhs = f"{lhs} = {rule}", f"{tlhs} = {trule}"
+        parts.append(f"{lhs} {eq_sign(p)} {shown(p)}")
+        tparts.append(_math(f"{tlhs} {eq_sign(p, tex=True)} {tex_number(p)}") + which)
     return Explanation(title, "; ".join(parts), "; ".join(tparts))
 
 
@@ -228,11 +222,9 @@ def _backward(run: Any, g: Graph, steps: Sequence[Step], step: Step, exact: bool
     a = step.adjoint
     nums, tnums = _numbers(cs, factor_first=True)
     if nums:
-        text = f"{lhs} = {terms} = {nums} = {shown(a)}"
-        tex = _math(f"{tlhs} = {tterms} = {tnums} = {tex_number(a)}")
-    else:
-        text = f"{lhs} = {terms} = {shown(a)}"
-        tex = _math(f"{tlhs} = {tterms} = {tex_number(a)}")
+        terms, tterms = f"{terms} = {nums}", f"{tterms} = {tnums}"
+    text = f"{lhs} = {terms} = {shown(a)}"
+    tex = _math(f"{tlhs} = {tterms} = {tex_number(a)}")
     if len(cs) > 1:
         why = t("used_twice", lang, name=name, n=len(cs))
         text, tex = text + why, tex + why
@@ -259,12 +251,10 @@ def _tangent(g: Graph, steps: Sequence[Step], step: Step, lang: str) -> Explanat
     terms = " + ".join(f"{partial(name, c.other)}·{tangent(c.other)}" for c in cs)
     tterms = " + ".join(f"{partial_tex(name, c.other)} {tangent_tex(c.other)}" for c in cs)
     nums, tnums = _numbers(cs, factor_first=False)
-    if not nums:
-        return Explanation(title, f"{lhs} = {terms} = {shown(v)}",
-                           _math(f"{tlhs} = {tterms} = {tex_number(v)}"))
-    text = f"{lhs} = {terms} = {nums} = {shown(v)}"
-    tex = f"{tlhs} = {tterms} = {tnums} = {tex_number(v)}"
-    return Explanation(title, text, _math(tex))
+    if nums:
+        terms, tterms = f"{terms} = {nums}", f"{tterms} = {tnums}"
+    return Explanation(title, f"{lhs} = {terms} = {shown(v)}",
+                       _math(f"{tlhs} = {tterms} = {tex_number(v)}"))
 
 
 def _path(g: Graph, view: Any, steps: Sequence[Step], step: Step, lang: str) -> Explanation:

@@ -37,7 +37,7 @@ from ..core.notation import adjoint as bar
 from ..core.notation import partial as d
 from ..core.notation import spell_bars
 from ..core.notation import tangent as dot
-from ..core.passes import Paths, Run, Step, TangentRun, step_index
+from ..core.passes import Paths, Run, Step, TangentRun, count_paths, step_index
 from .errors import RenderError, check_choice
 from .fmt import is_array, number, skeleton, truncate
 from .i18n import check_lang, t
@@ -198,8 +198,7 @@ class Texts:
         if node.op == "input":
             return f"{node.name} ({t('input', self.lang)})"
         text = g.describe(node)
-        out = f" ({t('output', self.lang)})"
-        return text + out if i == g.output_index else text
+        return f"{text} ({t('output', self.lang)})" if i == g.output_index else text
 
     def value(self, i: int) -> str:
         g, v = self.graph, self.run.values[i]
@@ -353,12 +352,11 @@ def scene(run: Run, step: int | None = None, labels: str = "numeric", view: Any 
         second = script.second[i] <= kk
         lines.append(texts.value(i) if known else texts.blank(i))
         state = "value" if known else "unknown"
-        if tangent:
-            lines.append(texts.tangent(i, view) if second else texts.blank(i))
-            state = "tangent" if second else state
+        if second:
+            lines.append(texts.tangent(i, view) if tangent else texts.adjoint(i))
+            state = "tangent" if tangent else "adjoint"
         else:
-            lines.append(texts.adjoint(i) if second else texts.blank(i))
-            state = "adjoint" if second else state
+            lines.append(texts.blank(i))
         if texts.multi[i]:
             lines.extend(texts.contributions(steps[script.second[i]])
                          if second and not tangent else (BLANK,) * texts.multi[i])
@@ -440,7 +438,7 @@ def layout_lines(run: Run, labels: str = "numeric", digits: int = 4, values: boo
                 candidates[i][2].add(tx.tangent(i, view))
     out = g.output_index
     if g.nodes[out].op != "const" and g.inputs:
-        widest = max(len(str(_count(run, w))) for w in g.inputs)
+        widest = max(len(str(count_paths(g, w))) for w in g.inputs)
         head = t("path_product", lang, j="0" * widest)
         candidates[out][2].add("\n".join([f"{head} = {_WIDEST_NUMBER}"]
                                           + [BLANK] * tx.rows[out]))
@@ -454,9 +452,3 @@ def layout_lines(run: Run, labels: str = "numeric", digits: int = 4, values: boo
 def _width(text: str) -> int:
     """Characters in the widest line of ``text``."""
     return max(len(line) for line in spell_bars(text).split("\n"))
-
-
-def _count(run: Run, wrt: str) -> int:
-    from ..core.passes import count_paths
-
-    return count_paths(run.graph, wrt)

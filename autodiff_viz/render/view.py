@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,6 @@ MAX_PATHS = 64
 EXACT_NODES = 30
 #: Words of the legend, per state (English; every language: :func:`.i18n.legend`).
 LEGEND = i18n.legend("en")
-_MODE_LEGEND = i18n.MODE_LEGEND
 
 
 @cache
@@ -178,7 +178,8 @@ def _view(run: Run, mode: str, wrt: str | None, labels: str, texts: Texts,
     return {"mode": mode, "wrt": wrt, "labels": labels, "n": len(steps),
             "title": _csv(strings(e.title) for e in explanations),
             "text": _csv(strings(e.text) for e in explanations),
-            "legend": _MODE_LEGEND[mode], "start": _csv(start), "diff": [_csv(c) for c in diff]}
+            "legend": i18n.MODE_LEGEND[mode], "start": _csv(start),
+            "diff": [_csv(c) for c in diff]}
 
 
 def _csv(numbers: Iterable[int]) -> str:
@@ -324,9 +325,8 @@ def view_data(run: Run, *, labels: Iterable[str] | None = None,
             if m == "paths" and no_paths:
                 missing[view_key(m, x, lab)] = no_paths
                 continue
-            v = _view(run, m, x, lab, texts, strings, explained(run, m, x, lab, cache, lang),
-                      digits)
-            views[view_key(m, x, lab)] = v
+            views[view_key(m, x, lab)] = _view(run, m, x, lab, texts, strings,
+                                               explained(run, m, x, lab, cache, lang), digits)
     if not views:
         raise RenderError("nothing to show: no view could be made")
     first = scene(run, 0, initial_labels, None, Texts(run, initial_labels, digits, lang=lang)) \
@@ -380,9 +380,4 @@ def scene_data(run: Run, sc: Any, *, title: str, text: str = "",
 
 def _offsets(lines: Sequence[int]) -> list[int]:
     """Index of the first cell of each node (edges follow the last node)."""
-    out, k = [], 0
-    for c in lines:
-        out.append(k)
-        k += c + 1
-    out.append(k)
-    return out
+    return list(accumulate((c + 1 for c in lines), initial=0))

@@ -212,9 +212,8 @@ class Stepper(GraphView):
 
     @traitlets.validate("step")
     def _check_step(self, proposal):
-        k = proposal["value"]
         try:
-            return step_index(k, self.n_steps if self.data else 1, from_end=False)
+            return step_index(proposal["value"], self.n_steps if self.data else 1, from_end=False)
         except (IndexError, TypeError) as exc:
             raise traitlets.TraitError(str(exc)) from None
 
