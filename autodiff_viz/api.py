@@ -1,8 +1,9 @@
 """The public front door: ``adv.graph(...)`` (:func:`~autodiff_viz.core.sources.as_graph`);
 its ``Graph`` and ``Run`` are the core ones.
 
-This is the top layer: it tells ``core.display`` how to load the render layer (on first
-use, so ``import autodiff_viz`` stays light) and may use every other part.
+This is the top layer: it wires ``core.display``'s hooks to the layers that do the work,
+each imported on first use (render for figures, exact for exact forms and sympy input,
+widgets for the browser view), so ``import autodiff_viz`` stays light.
 
 >>> run = graph("a = log(x)\\nb = a*y\\nc = sqrt(b)\\nf = c + b").evaluate(x=3, y=2)
 >>> round(run.adjoint_of("b"), 6), type(run) is Run
@@ -13,6 +14,8 @@ use, so ``import autodiff_viz`` stays light) and may use every other part.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import Any
 
 from .core import display
@@ -23,12 +26,18 @@ from .core.sources import as_graph as graph
 __all__ = ["graph", "Graph", "Run"]
 
 
-def _load_display() -> None:
-    """Fill ``core.display.HOOKS``: rendering (exact forms and the browser view load when
-    called)."""
-    from . import render  # noqa: F401 - importing render fills the hooks
+def _load_render() -> None:
+    """Fill the render layer's hooks (``draw``, ``frames``, ...) on first use."""
+    from . import render  # noqa: F401 - importing render fills them
 
-    display.HOOKS.setdefault("browser_view", _browser_view)
+
+def _lazy(module: str, name: str) -> Callable[..., Any]:
+    """A hook that imports ``autodiff_viz.<module>`` (sympy) only when called."""
+
+    def hook(*args: Any, **options: Any) -> Any:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(*args, **options)
+
+    return hook
 
 
 def _browser_view(figure: Any) -> dict:
@@ -38,4 +47,6 @@ def _browser_view(figure: Any) -> dict:
     return figure_view(figure)._repr_mimebundle_()
 
 
-display.LOADERS.append(_load_display)
+display.HOOKS.update(exact=_lazy("exact", "exact"), verify=_lazy("exact", "verify"),
+                     from_sympy=_lazy("exact", "from_sympy"), browser_view=_browser_view)
+display.LOADERS.append(_load_render)

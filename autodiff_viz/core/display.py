@@ -1,7 +1,8 @@
 """How core graphs and runs draw themselves without core importing the layers above:
 ``HOOKS`` maps a name (``draw``, ``frames``, ``exact``, ``from_sympy``, ...) to the function
-that does it. The render layer fills it in when imported; ``LOADERS`` (set by ``api.py``)
-import it on first use.
+that does it. ``api.py`` wires them: the render layer fills its own when imported (``LOADERS``
+import it on first use); exact forms, sympy input and the browser view are imported when
+their hook is called.
 
 >>> HOOKS["double"] = lambda v: 2 * v
 >>> call("double", 21)

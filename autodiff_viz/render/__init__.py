@@ -15,8 +15,6 @@ Without Graphviz, :class:`DotNotFound` says how to install it; ``draw(...).sourc
 works. Graphs above :data:`MAX_NODES` nodes are refused with advice to collapse them.
 """
 
-from typing import Any
-
 from ..core import display
 from . import table
 from .draw import Figure, draw, draw_structure, frames, layout
@@ -27,15 +25,5 @@ __all__ = ["draw", "frames", "draw_structure", "save", "export_html", "layout", 
            "RenderError", "DotNotFound", "MAX_NODES"]
 
 
-def _exact(name: str) -> Any:
-    def call(*args: Any, **options: Any) -> Any:
-        from .. import exact  # sympy loads here, when exact forms are asked for
-
-        return getattr(exact, name)(*args, **options)
-    return call
-
-
 display.HOOKS.update(draw=draw, frames=frames, save=save, export_html=export_html,
-                     draw_structure=draw_structure, exact=_exact("exact"),
-                     verify=_exact("verify"), from_sympy=_exact("from_sympy"),
-                     report_table=table.report_table)
+                     draw_structure=draw_structure, report_table=table.report_table)
