@@ -634,7 +634,7 @@ class Run:
         (beyond ``limit`` paths: an error, or the first ``list_at_most`` and the total)."""
         return Paths(self, wrt, limit, list_at_most)
 
-    # display: the render and symbolic layers, through core.display --------------------
+    # display: the render and exact layers, through core.display -----------------------
     def draw(self, step: int | None = None, labels: str = "numeric", **options: Any) -> Any:
         """A ``graphviz.Digraph`` of the state after step ``step`` (default: the last).
 
@@ -656,7 +656,7 @@ class Run:
         return display.call("export_html", self, path, **options)
 
     def exact(self) -> Any:
-        """Exact sympy forms of every value, partial and adjoint (``symbolic.exact``)."""
+        """Exact sympy forms of every value, partial and adjoint (``exact.exact``)."""
         return display.call("exact", self)
 
     def verify(self, **options: Any) -> Any:

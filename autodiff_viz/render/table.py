@@ -55,7 +55,7 @@ def _table(head: list[str], rows: list[list[str]], cap: int = 72) -> str:
 
 
 def report_table(report: Any, html: bool = False) -> str:
-    """A ``symbolic.verify`` report as a table of its checks and a verdict (text or HTML)."""
+    """An ``exact.verify`` report as a table of its checks and a verdict (text or HTML)."""
     from ..exact import unicode_of
 
     head = ["kind", "item", "numeric", "exact", "exact ≈", "rel. error", ""]
